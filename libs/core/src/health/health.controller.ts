@@ -1,0 +1,74 @@
+import { Controller, Get, HttpCode, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
+import { ProblemException } from '../errors/problem.exception.js';
+import { KWIK_MODULE_OPTIONS } from '../kwik.module-definition.js';
+import type { KwikModuleOptions } from '../kwik-options.interface.js';
+import { ReadinessRegistry } from './readiness.registry.js';
+
+const LIVE = Object.freeze({ status: 'ok' });
+
+/** `/health/live` (the process answers) and `/health/ready` (its dependencies answer). */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  private readonly defaultTimeoutMs: number;
+
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly registry: ReadinessRegistry,
+    @Inject(KWIK_MODULE_OPTIONS) options: KwikModuleOptions,
+  ) {
+    this.defaultTimeoutMs = options.readinessTimeoutMs ?? 2000;
+  }
+
+  @Get('live')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The process is up', schema: { example: LIVE } })
+  live(): typeof LIVE {
+    return LIVE;
+  }
+
+  @Get('ready')
+  @ApiOkResponse({ description: 'Every dependency answers' })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down, or the app is shutting down' })
+  async ready(): Promise<Record<string, unknown>> {
+    if (this.registry.draining) {
+      throw new ProblemException({
+        status: 503,
+        kind: 'service-unavailable',
+        title: 'Service Unavailable',
+        detail: 'The application is shutting down.',
+        headers: { 'retry-after': '5' },
+      });
+    }
+    const checks: HealthIndicatorFunction[] = this.registry.list().map(
+      (c) => () =>
+        this.indicators
+          .check(c.name)
+          .attempt(async ({ signal }) => {
+            await c.check(signal);
+          })
+          .withTimeout(c.timeoutMs ?? this.defaultTimeoutMs),
+    );
+    try {
+      const result = await this.health.check(checks);
+      return { status: result.status, checks: result.details };
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const report = error.getResponse() as { error?: Record<string, { message?: string }>; details?: unknown };
+      const down = Object.entries(report.error ?? {}).map(
+        ([name, info]) => `${name}${info.message ? ` (${info.message})` : ''}`,
+      );
+      throw new ProblemException({
+        status: 503,
+        kind: 'service-unavailable',
+        title: 'Service Unavailable',
+        detail: `Not ready: ${down.join(', ') || 'a dependency'} is down.`,
+        extensions: { checks: report.details },
+        headers: { 'retry-after': '5' },
+      });
+    }
+  }
+}

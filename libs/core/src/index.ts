@@ -1,0 +1,32 @@
+export { KwikModule } from './kwik.module.js';
+export { KWIK_MODULE_OPTIONS, type KwikModuleExtras } from './kwik.module-definition.js';
+export type { KwikDocsOptions, KwikModuleOptions } from './kwik-options.interface.js';
+export { KWIK_CONTEXT_STORE, KWIK_LOGGER, KWIK_REDIS } from './kwik.constants.js';
+export { createKwikApp, type CreateKwikAppOptions } from './create-kwik-app.js';
+export { handleShutdownSignals, shutdownKwikApp } from './shutdown/graceful-shutdown.js';
+
+export { KwikConfig, LOG_LEVELS, type LogLevel } from './config/kwik-config.js';
+export { loadConfig, type ConfigClass } from './config/load-config.js';
+export { EnvBoolean, EnvNumber } from './config/env-transforms.js';
+
+export { RequestContext } from './context/request-context.js';
+export { CONTEXT_KEYS, contextStoreOf, logFieldsOf, type ContextLogFields } from './context/context.keys.js';
+export type { KwikPrincipal, KwikTenantRef, RequestContextSnapshot } from './context/context.types.js';
+
+export { KwikError } from './errors/kwik.error.js';
+export { ProblemException, type ProblemInit } from './errors/problem.exception.js';
+export { ProblemFilter } from './errors/problem.filter.js';
+export {
+  DEFAULT_PROBLEM_TYPE_BASE,
+  PROBLEM_CONTENT_TYPE,
+  ProblemKind,
+  type ProblemDetails,
+  type ProblemFieldError,
+  type ProblemKindValue,
+} from './errors/problem.types.js';
+
+export { KwikValidationPipe } from './validation/kwik-validation.pipe.js';
+export { flattenValidationErrors } from './validation/flatten-validation-errors.js';
+
+export { ReadinessRegistry, type ReadinessCheck } from './health/readiness.registry.js';
+export type { KwikRedisClient } from './redis/redis.provider.js';

@@ -1,0 +1,28 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { ConfigClass } from './config/load-config.js';
+import type { KwikModuleOptions } from './kwik-options.interface.js';
+
+/** Static extras of `KwikModule.forRoot()` / `forRootAsync()` (known before options resolve). */
+export interface KwikModuleExtras {
+  /** Register the module globally. @default true */
+  isGlobal?: boolean;
+  /**
+   * Your config class (extends `KwikConfig`), validated from `process.env` at boot and
+   * injectable by its class and as `KwikConfig` — also inside `forRootAsync`'s factories.
+   * @default KwikConfig
+   */
+  config?: ConfigClass;
+}
+
+export const {
+  ConfigurableModuleClass: KwikConfigurableModule,
+  MODULE_OPTIONS_TOKEN: KWIK_MODULE_OPTIONS,
+  OPTIONS_TYPE: KWIK_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: KWIK_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<KwikModuleOptions>({ moduleName: 'Kwik' })
+  .setClassMethodName('forRoot')
+  .setExtras<KwikModuleExtras>({ isGlobal: true, config: undefined }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal ?? true,
+  }))
+  .build();

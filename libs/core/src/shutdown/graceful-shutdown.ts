@@ -1,0 +1,66 @@
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ReadinessRegistry } from '../health/readiness.registry.js';
+
+const logger = new Logger('Kwik');
+
+/**
+ * Stops the app gracefully: `/health/ready` turns 503, the server stops accepting, in-flight
+ * requests finish (up to `timeoutMs`, after which their connections are closed), then
+ * `onApplicationShutdown` hooks close database and Redis connections.
+ */
+export async function shutdownKwikApp(
+  app: NestFastifyApplication,
+  options: { timeoutMs: number; signal?: string },
+): Promise<void> {
+  app.get(ReadinessRegistry, { strict: false }).markDraining();
+  logger.log(`Shutting down${options.signal ? ` on ${options.signal}` : ''}: draining in-flight requests`);
+  const server = app.getHttpServer() as import('node:http').Server;
+  const force = setTimeout(() => {
+    logger.warn(`In-flight requests still open after ${options.timeoutMs} ms; closing their connections`);
+    server.closeAllConnections();
+  }, options.timeoutMs);
+  force.unref();
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(force);
+  }
+  logger.log('Shutdown complete');
+}
+
+/**
+ * Installs SIGTERM / SIGINT handlers that run {@link shutdownKwikApp} once and let the process
+ * exit 0. A second signal during shutdown exits at once with code 1.
+ */
+export function handleShutdownSignals(app: NestFastifyApplication, timeoutMs: number): () => void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.error(`Second ${signal} during shutdown: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    shutdownKwikApp(app, { timeoutMs, signal })
+      .then(() => {
+        process.exitCode = 0;
+        remove();
+        // Anything still holding the event loop open now is a leak; don't hang the deploy on it.
+        setTimeout(() => {
+          logger.warn('Open handles remain after shutdown; exiting');
+          process.exit(0);
+        }, 2000).unref();
+      })
+      .catch((error: unknown) => {
+        logger.error(`Shutdown failed: ${(error as Error).message}`, (error as Error).stack);
+        process.exit(1);
+      });
+  };
+  const remove = (): void => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return remove;
+}
