@@ -1,10 +1,18 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// Libraries' own tsconfigs (used to build dist/) have no `paths`; tests always run the sources.
+const libs = readdirSync(new URL('./libs', import.meta.url));
+const alias = Object.fromEntries(
+  libs.map((lib) => [`@kwik/${lib}`, fileURLToPath(new URL(`./libs/${lib}/src/index.ts`, import.meta.url))]),
+);
 
 export default defineConfig({
   oxc: {
     decorator: { legacy: true, emitDecoratorMetadata: true },
   },
-  resolve: { tsconfigPaths: true },
+  resolve: { tsconfigPaths: true, alias },
   test: {
     include: ['libs/*/src/**/*.spec.ts', 'libs/*/test/**/*.e2e-spec.ts', 'apps/*/test/**/*.e2e-spec.ts', 'test/**/*.e2e-spec.ts'],
     globalSetup: ['./test/global-setup.ts'],

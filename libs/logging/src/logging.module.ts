@@ -1,0 +1,69 @@
+import { Inject, Module, RequestMethod, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { Logger, LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoInstance } from 'pino';
+import { KWIK_LOGGER, KwikConfig, RequestContext } from '@kwik/core';
+import { createPino } from './create-pino.js';
+import { KWIK_PINO } from './logging.constants.js';
+import { LOGGING_MODULE_OPTIONS, LoggingConfigurableModule } from './logging.module-definition.js';
+import type { LoggingModuleOptions } from './logging-options.interface.js';
+import { requestLogHook } from './request-log.hook.js';
+
+/**
+ * JSON logs through nestjs-pino: every line inside a request carries `requestId`, and
+ * `userId`, `tenantId`, `ip` once known; one completion line per request; secrets redacted;
+ * pretty output on a TTY. `createKwikApp()` makes it the app's logger.
+ *
+ * @example
+ * @Module({ imports: [KwikModule.forRoot(), LoggingModule.forRoot({ redact: ['*.ssn'] })] })
+ * export class AppModule {}
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [KWIK_PINO],
+      useFactory: (logger: PinoInstance) => ({
+        pinoHttp: {
+          logger,
+          autoLogging: false,
+          genReqId: (req) => String(req.id),
+          wrapSerializers: false,
+          // Identity comes from the context mixin; don't bind the raw request to each line.
+          serializers: { req: () => undefined, res: () => undefined },
+        },
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+      }),
+    }),
+  ],
+  providers: [
+    {
+      provide: KWIK_PINO,
+      inject: [LOGGING_MODULE_OPTIONS, { token: KwikConfig, optional: true }, { token: RequestContext, optional: true }],
+      useFactory: (options: LoggingModuleOptions, config?: KwikConfig, context?: RequestContext) =>
+        createPino(options, {
+          level: config?.LOG_LEVEL ?? 'info',
+          nodeEnv: config?.NODE_ENV ?? process.env.NODE_ENV ?? 'development',
+          context,
+        }),
+    },
+    { provide: KWIK_LOGGER, useExisting: Logger },
+  ],
+  exports: [KWIK_PINO, KWIK_LOGGER],
+})
+export class LoggingModule extends LoggingConfigurableModule implements OnModuleInit {
+  constructor(
+    @Inject(LOGGING_MODULE_OPTIONS) private readonly options: LoggingModuleOptions,
+    @Inject(KWIK_PINO) private readonly pino: PinoInstance,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    if (this.options.requestLog === false) return;
+    const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
+    if (typeof fastify?.addHook !== 'function') return; // not an HTTP app (or not Fastify)
+    fastify.addHook('onResponse', requestLogHook(this.pino, this.options.ignoreRoutes ?? []));
+  }
+}
