@@ -14,7 +14,7 @@ function describe(errors: ValidationError[], env: Record<string, string | undefi
   return errors.map((error) => {
     const raw = env[error.property];
     const got = raw === undefined || raw === '' ? 'it is not set' : `got ${JSON.stringify(raw)}`;
-    const reasons = Object.values(error.constraints ?? {}).join('; ');
+    const reasons = [...new Set(Object.values(error.constraints ?? {}))].join('; ');
     return `${error.property}: ${reasons} (${got})`;
   });
 }

@@ -1,0 +1,72 @@
+import { Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { describe, expect, it } from 'vitest';
+import { KwikConfig, KwikError, KwikModule, RequestContext, createKwikApp } from '@kwik/core';
+import { IsString } from 'class-validator';
+
+describe('request context outside HTTP', () => {
+  it('captures a context and restores it in another async flow', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [KwikModule.forRoot()] }).compile();
+    const ctx = moduleRef.get(RequestContext);
+    expect(ctx.active).toBe(false);
+    expect(() => ctx.setTenant({ id: 't' })).toThrow(/outside a request context/);
+
+    const snapshot = ctx.run({ requestId: 'job-1' }, () => {
+      ctx.setPrincipal({ id: 'u1', roles: ['admin'] });
+      ctx.setTenant({ id: 't1', slug: 'acme' });
+      ctx.set('kwik:tasks:attempt', 2);
+      return ctx.capture();
+    });
+    expect(snapshot).toEqual({
+      requestId: 'job-1',
+      ip: undefined,
+      principal: { id: 'u1', roles: ['admin'] },
+      tenant: { id: 't1', slug: 'acme' },
+      apiVersion: undefined,
+      extras: { 'kwik:tasks:attempt': 2 },
+    });
+
+    const restored = await ctx.run(snapshot, async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      return { ...ctx.logFields(), attempt: ctx.get('kwik:tasks:attempt') };
+    });
+    expect(restored).toEqual({ requestId: 'job-1', userId: 'u1', tenantId: 't1', attempt: 2 });
+    expect(ctx.run({}, () => ctx.requestId)).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('configuration at boot', () => {
+  class AppConfig extends KwikConfig {
+    @IsString({ message: 'is required' }) API_SECRET!: string;
+  }
+
+  it('stops the boot with one message listing every problem', async () => {
+    @Module({ imports: [KwikModule.forRoot({ config: AppConfig })] })
+    class BadConfigModule {}
+    const saved = { PORT: process.env.PORT, API_SECRET: process.env.API_SECRET };
+    process.env.PORT = 'not-a-port';
+    delete process.env.API_SECRET;
+    try {
+      await expect(createKwikApp(BadConfigModule, { handleSignals: false, nest: { logger: false } })).rejects.toThrow(
+        KwikError,
+      );
+      await expect(createKwikApp(BadConfigModule, { handleSignals: false, nest: { logger: false } })).rejects.toThrow(
+        /2 environment variables to fix\.\n {2}- API_SECRET: is required \(it is not set\)\n {2}- PORT: must be an integer between 0 and 65535 \(got "not-a-port"\)/,
+      );
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it('injects the validated config by its class and as KwikConfig', async () => {
+    process.env.API_SECRET = 's3cret';
+    try {
+      const moduleRef = await Test.createTestingModule({ imports: [KwikModule.forRoot({ config: AppConfig })] }).compile();
+      expect(moduleRef.get(AppConfig).API_SECRET).toBe('s3cret');
+      expect(moduleRef.get(KwikConfig)).toBe(moduleRef.get(AppConfig));
+    } finally {
+      delete process.env.API_SECRET;
+    }
+  });
+});
