@@ -48,7 +48,6 @@ export async function createKwikApp(
     trustProxy: options.trustProxy ?? false,
     genReqId: requestIdGenerator(header),
     requestIdHeader: false,
-    disableRequestLogging: true,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });

@@ -22,7 +22,8 @@ export async function shutdownKwikApp(
   }, options.timeoutMs);
   force.unref();
   try {
-    await app.close();
+    // Nest's close(signal) passes the signal on to the shutdown hooks; its public type omits it.
+    await (app.close as (signal?: string) => Promise<void>).call(app, options.signal);
   } finally {
     clearTimeout(force);
   }
