@@ -1,0 +1,45 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { KwikBaseEntity } from '@kwik/database';
+import { Tenant } from './tenant.entity.js';
+import { User } from './user.entity.js';
+
+export const POST_STATUSES = ['draft', 'published', 'archived'] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+/** A post of one tenant, written by one of its users. */
+@Entity('posts')
+@Index(['tenantId', 'createdAt', 'id'])
+@Index(['tenantId', 'status', 'publishedAt'])
+export class Post extends KwikBaseEntity {
+  @Column({ type: 'uuid' })
+  tenantId!: string;
+
+  @ManyToOne(() => Tenant, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'tenantId' })
+  tenant?: Relation<Tenant>;
+
+  @Column({ type: 'varchar', length: 200 })
+  title!: string;
+
+  @Column({ type: 'text' })
+  body!: string;
+
+  @Column({ type: 'enum', enum: POST_STATUSES, enumName: 'post_status', default: 'draft' })
+  status!: PostStatus;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags!: string[];
+
+  @Column({ type: 'integer', default: 0 })
+  views!: number;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+
+  @Column({ type: 'uuid' })
+  authorId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'authorId' })
+  author?: Relation<User>;
+}

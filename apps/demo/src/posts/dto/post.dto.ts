@@ -1,0 +1,86 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { EnvBoolean } from '@kwik/core';
+import { POST_STATUSES, type PostStatus } from '../../entities/index.js';
+
+export class CreatePostDto {
+  @ApiProperty({ maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title!: string;
+
+  @ApiProperty({ maxLength: 100_000 })
+  @IsString()
+  @MaxLength(100_000)
+  body!: string;
+
+  @ApiPropertyOptional({ enum: POST_STATUSES, default: 'draft' })
+  @IsOptional()
+  @IsIn(POST_STATUSES, { message: `status must be one of ${POST_STATUSES.join(', ')}` })
+  status?: PostStatus;
+
+  @ApiPropertyOptional({ type: [String], maxItems: 20 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { each: true, message: 'each tag must be lowercase letters, digits or dashes (max 40)' })
+  tags?: string[];
+}
+
+export class UpdatePostDto extends PartialType(CreatePostDto) {}
+
+export class PostIdParams {
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id!: string;
+}
+
+export class ListPostsQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer between 1 and 100' })
+  @Min(1, { message: 'limit must be an integer between 1 and 100' })
+  @Max(100, { message: 'limit must be an integer between 1 and 100' })
+  limit: number = 20;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from meta.nextCursor' })
+  @IsOptional()
+  @IsString()
+  after?: string;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from meta.prevCursor' })
+  @IsOptional()
+  @IsString()
+  before?: string;
+
+  @ApiPropertyOptional({ description: 'Add meta.total and X-Total-Count' })
+  @IsOptional()
+  @EnvBoolean()
+  @IsBoolean({ message: 'count must be true or false' })
+  count?: boolean;
+}
+
+export class CreateCommentDto {
+  @ApiProperty({ maxLength: 10_000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(10_000)
+  body!: string;
+}

@@ -1,0 +1,49 @@
+import type { Comment, Post } from '../entities/index.js';
+
+/** A post as the API returns it (DEMO.md's contract). */
+export interface PostView {
+  id: string;
+  title: string;
+  body: string;
+  status: Post['status'];
+  tags: string[];
+  views: number;
+  publishedAt: string | null;
+  authorId: string;
+  author: { id: string; email: string; displayName: string } | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export function toPostView(post: Post): PostView {
+  return {
+    id: post.id,
+    title: post.title,
+    body: post.body,
+    status: post.status,
+    tags: post.tags,
+    views: post.views,
+    publishedAt: post.publishedAt ? post.publishedAt.toISOString() : null,
+    authorId: post.authorId,
+    author: post.author ? { id: post.author.id, email: post.author.email, displayName: post.author.displayName } : null,
+    createdAt: post.createdAt.toISOString(),
+    updatedAt: post.updatedAt.toISOString(),
+    version: post.version,
+  };
+}
+
+export function toCommentView(comment: Comment): Record<string, unknown> {
+  return {
+    id: comment.id,
+    postId: comment.postId,
+    body: comment.body,
+    authorId: comment.authorId,
+    author: comment.author
+      ? { id: comment.author.id, email: comment.author.email, displayName: comment.author.displayName }
+      : null,
+    createdAt: comment.createdAt.toISOString(),
+    updatedAt: comment.updatedAt.toISOString(),
+    version: comment.version,
+  };
+}
