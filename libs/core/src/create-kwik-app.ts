@@ -1,12 +1,14 @@
-import type { LoggerService, NestApplicationOptions, Type } from '@nestjs/common';
+import type { NestApplicationOptions, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyServerOptions } from 'fastify';
 import { KwikConfig } from './config/kwik-config.js';
 import { KwikError } from './errors/kwik.error.js';
+import { DEFAULT_PROBLEM_TYPE_BASE, PROBLEM_CONTENT_TYPE, ProblemKind } from './errors/problem.types.js';
+import { ReadinessRegistry } from './health/readiness.registry.js';
 import { requestIdGenerator } from './http/request-id.js';
 import { setupOpenApi } from './http/openapi.js';
-import { KWIK_LOGGER } from './kwik.constants.js';
+import { KwikLoggerHost } from './logger-host.js';
 import { KWIK_MODULE_OPTIONS } from './kwik.module-definition.js';
 import type { KwikModuleOptions } from './kwik-options.interface.js';
 import { handleShutdownSignals } from './shutdown/graceful-shutdown.js';
@@ -23,6 +25,8 @@ export interface CreateKwikAppOptions {
   handleSignals?: boolean;
   /** How long shutdown waits for in-flight requests. @default config `SHUTDOWN_TIMEOUT_MS` (10000) */
   shutdownTimeoutMs?: number;
+  /** How long shutdown keeps serving with readiness at 503 before closing. @default config `SHUTDOWN_DELAY_MS` (0) */
+  shutdownDelayMs?: number;
   /** Extra Nest application options (`logger`, `cors`, ...). */
   nest?: Omit<NestApplicationOptions, 'bufferLogs' | 'abortOnError'>;
 }
@@ -48,11 +52,23 @@ export async function createKwikApp(
     trustProxy: options.trustProxy ?? false,
     genReqId: requestIdGenerator(header),
     requestIdHeader: false,
-    return503OnClosing: true,
+    // Kwik answers requests arriving while closing itself, as problem+json with a request id.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   });
+  let registry: ReadinessRegistry | undefined;
+  let typeBase = DEFAULT_PROBLEM_TYPE_BASE;
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.header(header, request.id);
+    if (registry?.closing) {
+      reply
+        .code(503)
+        .header('connection', 'close')
+        .header('retry-after', '5')
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(closingProblem(typeBase, request.url, request.id));
+      return;
+    }
     done();
   });
 
@@ -61,28 +77,36 @@ export async function createKwikApp(
     bufferLogs: true,
     abortOnError: false,
   });
-  const logger = resolveLogger(app);
+  const kwikOptions = resolveKwikOptions(app);
+  const logger = app.get(KwikLoggerHost, { strict: false }).logger;
   if (logger) app.useLogger(logger);
   app.flushLogs();
 
-  const kwikOptions = resolveKwikOptions(app);
+  registry = app.get(ReadinessRegistry, { strict: false });
+  typeBase = kwikOptions.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
   if (kwikOptions.docs !== false) setupOpenApi(app, kwikOptions.docs ?? {});
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 
   if (options.handleSignals ?? true) {
-    const timeoutMs = options.shutdownTimeoutMs ?? app.get(KwikConfig).SHUTDOWN_TIMEOUT_MS;
-    handleShutdownSignals(app, timeoutMs);
+    const config = app.get(KwikConfig, { strict: false });
+    handleShutdownSignals(app, {
+      timeoutMs: options.shutdownTimeoutMs ?? config.SHUTDOWN_TIMEOUT_MS,
+      delayMs: options.shutdownDelayMs ?? config.SHUTDOWN_DELAY_MS,
+    });
   }
   return app;
 }
 
-function resolveLogger(app: NestFastifyApplication): LoggerService | undefined {
-  try {
-    return app.get<LoggerService>(KWIK_LOGGER, { strict: false });
-  } catch {
-    return undefined; // no logging library imported: Nest's console logger stays
-  }
+function closingProblem(typeBase: string, instance: string, requestId: string): string {
+  return JSON.stringify({
+    type: `${typeBase}${ProblemKind.ServiceUnavailable}`,
+    title: 'Service Unavailable',
+    status: 503,
+    detail: 'The server is shutting down; retry on another connection.',
+    instance,
+    requestId,
+  });
 }
 
 function resolveKwikOptions(app: NestFastifyApplication): KwikModuleOptions {

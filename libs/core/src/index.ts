@@ -1,7 +1,8 @@
 export { KwikModule } from './kwik.module.js';
 export { KWIK_MODULE_OPTIONS, type KwikModuleExtras } from './kwik.module-definition.js';
 export type { KwikDocsOptions, KwikModuleOptions } from './kwik-options.interface.js';
-export { KWIK_CONTEXT_STORE, KWIK_LOGGER, KWIK_REDIS } from './kwik.constants.js';
+export { KWIK_CONTEXT_STORE, KWIK_REDIS } from './kwik.constants.js';
+export { KwikLoggerHost } from './logger-host.js';
 export { createKwikApp, type CreateKwikAppOptions } from './create-kwik-app.js';
 export { handleShutdownSignals, shutdownKwikApp } from './shutdown/graceful-shutdown.js';
 

@@ -12,6 +12,12 @@ export interface KwikModuleExtras {
    * @default KwikConfig
    */
   config?: ConfigClass;
+  /**
+   * A `.env` file read (when it exists, relative to the working directory) beneath the real
+   * environment, which always wins; `false` reads none.
+   * @default '.env'
+   */
+  envFile?: string | false;
 }
 
 export const {
@@ -21,8 +27,11 @@ export const {
   ASYNC_OPTIONS_TYPE: KWIK_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<KwikModuleOptions>({ moduleName: 'Kwik' })
   .setClassMethodName('forRoot')
-  .setExtras<KwikModuleExtras>({ isGlobal: true, config: undefined }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal ?? true,
-  }))
+  .setExtras<KwikModuleExtras>(
+    { isGlobal: true, config: undefined, envFile: '.env' },
+    (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal ?? true,
+    }),
+  )
   .build();

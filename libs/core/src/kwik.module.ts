@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ClsModule } from 'nestjs-cls';
 import { KwikConfig } from './config/kwik-config.js';
+import { environmentWith } from './config/env-file.js';
 import { loadConfig } from './config/load-config.js';
 import { contextSetup } from './context/context-setup.js';
 import { RequestContext } from './context/request-context.js';
@@ -10,6 +11,7 @@ import { ProblemFilter } from './errors/problem.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessRegistry } from './health/readiness.registry.js';
 import { KWIK_REDIS } from './kwik.constants.js';
+import { KwikLoggerHost } from './logger-host.js';
 import {
   KWIK_ASYNC_OPTIONS_TYPE,
   KWIK_OPTIONS_TYPE,
@@ -22,7 +24,10 @@ import { KwikValidationPipe } from './validation/kwik-validation.pipe.js';
 
 function configProviders(extras: KwikModuleExtras): Provider[] {
   const cls = extras.config ?? KwikConfig;
-  const providers: Provider[] = [{ provide: cls, useFactory: () => loadConfig(cls) }];
+  const envFile = extras.envFile ?? '.env';
+  const providers: Provider[] = [
+    { provide: cls, useFactory: () => loadConfig(cls, environmentWith(envFile)) },
+  ];
   if (cls !== KwikConfig) providers.push({ provide: KwikConfig, useExisting: cls });
   return providers;
 }
@@ -50,7 +55,12 @@ function withConfig(definition: DynamicModule, extras: KwikModuleExtras): Dynami
   imports: [
     ClsModule.forRoot({
       global: true,
-      middleware: { mount: true, generateId: true, idGenerator: (req) => String(req.id), setup: contextSetup },
+      middleware: {
+        mount: true,
+        generateId: true,
+        idGenerator: (req) => String(req.id),
+        setup: contextSetup,
+      },
     }),
     TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
   ],
@@ -58,12 +68,13 @@ function withConfig(definition: DynamicModule, extras: KwikModuleExtras): Dynami
   providers: [
     RequestContext,
     ReadinessRegistry,
+    KwikLoggerHost,
     redisProvider,
     RedisLifecycle,
     { provide: APP_FILTER, useClass: ProblemFilter },
     { provide: APP_PIPE, useFactory: () => new KwikValidationPipe() },
   ],
-  exports: [RequestContext, ReadinessRegistry, KWIK_REDIS],
+  exports: [RequestContext, ReadinessRegistry, KwikLoggerHost, KWIK_REDIS],
 })
 export class KwikModule extends KwikConfigurableModule {
   static override forRoot(options: typeof KWIK_OPTIONS_TYPE = {}): DynamicModule {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +12,7 @@ describe('request context outside HTTP', () => {
     const moduleRef = await Test.createTestingModule({ imports: [KwikModule.forRoot()] }).compile();
     const ctx = moduleRef.get(RequestContext);
     expect(ctx.active).toBe(false);
-    expect(() => ctx.setTenant({ id: 't' })).toThrow(/outside a request context/);
+    expect(() => ctx.setTenant({ id: 't' })).toThrow(/KWIK_CONTEXT_INACTIVE.*outside a request context/);
 
     const snapshot = ctx.run({ requestId: 'job-1' }, () => {
       ctx.setPrincipal({ id: 'u1', roles: ['admin'] });
@@ -47,22 +50,47 @@ describe('configuration at boot', () => {
     process.env.PORT = 'not-a-port';
     delete process.env.API_SECRET;
     try {
-      await expect(createKwikApp(BadConfigModule, { handleSignals: false, nest: { logger: false } })).rejects.toThrow(
-        KwikError,
-      );
-      await expect(createKwikApp(BadConfigModule, { handleSignals: false, nest: { logger: false } })).rejects.toThrow(
+      await expect(
+        createKwikApp(BadConfigModule, { handleSignals: false, nest: { logger: false } }),
+      ).rejects.toThrow(KwikError);
+      await expect(
+        createKwikApp(BadConfigModule, { handleSignals: false, nest: { logger: false } }),
+      ).rejects.toThrow(
         /2 environment variables to fix\.\n {2}- API_SECRET: is required \(it is not set\)\n {2}- PORT: must be an integer between 0 and 65535 \(got "not-a-port"\)/,
       );
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    }
+  });
+
+  it('reads a .env file beneath the real environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kwik-env-'));
+    const envFile = join(dir, '.env');
+    writeFileSync(envFile, 'API_SECRET=from-file\nPORT=4321\nLOG_LEVEL=debug\n');
+    process.env.LOG_LEVEL = 'warn';
+    try {
+      const moduleRef = await Test.createTestingModule({
+        imports: [KwikModule.forRoot({ config: AppConfig, envFile })],
+      }).compile();
+      expect(moduleRef.get(AppConfig)).toMatchObject({
+        API_SECRET: 'from-file',
+        PORT: 4321,
+        LOG_LEVEL: 'warn',
+      });
+    } finally {
+      delete process.env.LOG_LEVEL;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('injects the validated config by its class and as KwikConfig', async () => {
     process.env.API_SECRET = 's3cret';
     try {
-      const moduleRef = await Test.createTestingModule({ imports: [KwikModule.forRoot({ config: AppConfig })] }).compile();
+      const moduleRef = await Test.createTestingModule({
+        imports: [KwikModule.forRoot({ config: AppConfig })],
+      }).compile();
       expect(moduleRef.get(AppConfig).API_SECRET).toBe('s3cret');
       expect(moduleRef.get(KwikConfig)).toBe(moduleRef.get(AppConfig));
     } finally {

@@ -42,7 +42,10 @@ describe('health', () => {
     app = await boot({ redis: { url: 'redis://127.0.0.1:6379' } });
     const ok = await app.inject('/health/ready');
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toMatchObject({ status: 'ok', checks: { redis: { status: 'up' }, search: { status: 'up' } } });
+    expect(ok.json()).toMatchObject({
+      status: 'ok',
+      checks: { redis: { status: 'up' }, search: { status: 'up' } },
+    });
 
     app.get(FlakyDependency).up = false;
     const down = await app.inject('/health/ready');
@@ -68,6 +71,21 @@ describe('health', () => {
     const res = await app.inject('/health/ready');
     expect(res.statusCode).toBe(503);
     expect(res.json().detail).toBe('The application is shutting down.');
+  });
+
+  it('answers requests arriving while the server closes with a 503 problem and Connection: close', async () => {
+    app = await boot({ problemTypeBase: 'https://errors.example.com/' });
+    app.get(ReadinessRegistry).markClosing();
+    const res = await app.inject({ url: '/health/live', headers: { 'x-request-id': 'late-1' } });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers).toMatchObject({ connection: 'close', 'x-request-id': 'late-1', 'retry-after': '5' });
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({
+      type: 'https://errors.example.com/service-unavailable',
+      status: 503,
+      instance: '/health/live',
+      requestId: 'late-1',
+    });
   });
 
   it('serves the OpenAPI 3.1 document and UI under /docs', async () => {

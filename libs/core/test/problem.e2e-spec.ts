@@ -7,7 +7,11 @@ describe('problem+json for every error kind', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    app = await createKwikApp(coreTestModule(), { handleSignals: false, bodyLimit: 1024, nest: { logger: false } });
+    app = await createKwikApp(coreTestModule(), {
+      handleSignals: false,
+      bodyLimit: 1024,
+      nest: { logger: false },
+    });
   });
   afterAll(() => app.close());
 
@@ -15,14 +19,22 @@ describe('problem+json for every error kind', () => {
     app.inject({ method: 'POST', url: '/things', payload, headers: { 'content-type': contentType } });
 
   it('400 validation with errors[] naming each field', async () => {
-    const res = await post(JSON.stringify({ title: 'far too long title', count: -1, extra: 1, author: { name: 5 } }));
+    const res = await post(
+      JSON.stringify({ title: 'far too long title', count: -1, extra: 1, author: { name: 5 } }),
+    );
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     const body = res.json();
-    expect(body).toMatchObject({ type: 'https://kwik.dev/problems/validation-error', status: 400, instance: '/things' });
+    expect(body).toMatchObject({
+      type: 'https://kwik.dev/problems/validation-error',
+      status: 400,
+      instance: '/things',
+    });
     const fields = [...new Set(body.errors.map((e: { field: string }) => e.field))].sort();
     expect(fields).toEqual(['author.name', 'count', 'extra', 'title']);
-    expect(body.errors.find((e: { field: string }) => e.field === 'extra').message).toBe('is not an allowed field');
+    expect(body.errors.find((e: { field: string }) => e.field === 'extra').message).toBe(
+      'is not an allowed field',
+    );
   });
 
   it('validates and transforms query strings', async () => {
@@ -34,8 +46,20 @@ describe('problem+json for every error kind', () => {
 
   it.each([
     ['malformed JSON', () => post('{"title": '), 400, 'malformed-body', /not valid JSON/],
-    ['payload too large', () => post(JSON.stringify({ title: 'x'.repeat(2000), count: 1 })), 413, 'payload-too-large', /larger/],
-    ['unsupported media type', () => post('<title>x</title>', 'application/xml'), 415, 'unsupported-media-type', /application\/json/],
+    [
+      'payload too large',
+      () => post(JSON.stringify({ title: 'x'.repeat(2000), count: 1 })),
+      413,
+      'payload-too-large',
+      /larger/,
+    ],
+    [
+      'unsupported media type',
+      () => post('<title>x</title>', 'application/xml'),
+      415,
+      'unsupported-media-type',
+      /application\/json/,
+    ],
   ])('%s', async (_name, send, status, kind, detail) => {
     const res = await send();
     expect(res.statusCode).toBe(status);
@@ -51,7 +75,11 @@ describe('problem+json for every error kind', () => {
     const res = await app.inject('/nope?x=1');
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ type: 'https://kwik.dev/problems/not-found', title: 'Not Found', instance: '/nope?x=1' });
+    expect(res.json()).toMatchObject({
+      type: 'https://kwik.dev/problems/not-found',
+      title: 'Not Found',
+      instance: '/nope?x=1',
+    });
   });
 
   it('500 reveals no stack or internals', async () => {

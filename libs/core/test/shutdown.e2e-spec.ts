@@ -15,7 +15,10 @@ interface Running {
 }
 
 function start(env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, [FIXTURE], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [FIXTURE], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -47,7 +50,8 @@ function get(port: number, path: string): Promise<{ status: number; body: string
 describe('graceful shutdown (a real process and SIGTERM)', () => {
   let running: Running | undefined;
   beforeAll(() => {
-    if (!existsSync(DIST)) throw new Error('libs/core/dist is missing: run `npm run build` (npm test does it first)');
+    if (!existsSync(DIST))
+      throw new Error('libs/core/dist is missing: run `npm run build` (npm test does it first)');
   });
   afterEach(() => {
     running?.child.kill('SIGKILL');

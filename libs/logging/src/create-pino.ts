@@ -32,7 +32,10 @@ export async function createPino(options: LoggingModuleOptions, inputs: PinoInpu
   );
 }
 
-async function defaultDestination(options: LoggingModuleOptions, nodeEnv: string): Promise<DestinationStream> {
+async function defaultDestination(
+  options: LoggingModuleOptions,
+  nodeEnv: string,
+): Promise<DestinationStream> {
   const pretty = options.pretty ?? (Boolean(process.stdout.isTTY) && nodeEnv !== 'production');
   if (!pretty) return pino.destination({ fd: 1, sync: true });
   const { default: pinoPretty } = await import('pino-pretty');

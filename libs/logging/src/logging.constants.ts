@@ -29,4 +29,8 @@ export const DEFAULT_REDACT_PATHS: readonly string[] = [
   '*.*.token',
   '*.*.accessToken',
   '*.*.refreshToken',
+  '*.*.apiKey',
+  '*.*.secret',
+  '*.*.authorization',
+  '*.*.cookie',
 ];

@@ -1,9 +1,9 @@
-import { Inject, Module, RequestMethod, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, Optional, RequestMethod, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoInstance } from 'pino';
-import { KWIK_LOGGER, KwikConfig, RequestContext } from '@kwik/core';
+import { KwikConfig, KwikLoggerHost, RequestContext } from '@kwik/core';
 import { createPino } from './create-pino.js';
 import { KWIK_PINO } from './logging.constants.js';
 import { LOGGING_MODULE_OPTIONS, LoggingConfigurableModule } from './logging.module-definition.js';
@@ -39,7 +39,11 @@ import { requestLogHook } from './request-log.hook.js';
   providers: [
     {
       provide: KWIK_PINO,
-      inject: [LOGGING_MODULE_OPTIONS, { token: KwikConfig, optional: true }, { token: RequestContext, optional: true }],
+      inject: [
+        LOGGING_MODULE_OPTIONS,
+        { token: KwikConfig, optional: true },
+        { token: RequestContext, optional: true },
+      ],
       useFactory: (options: LoggingModuleOptions, config?: KwikConfig, context?: RequestContext) =>
         createPino(options, {
           level: config?.LOG_LEVEL ?? 'info',
@@ -47,17 +51,19 @@ import { requestLogHook } from './request-log.hook.js';
           context,
         }),
     },
-    { provide: KWIK_LOGGER, useExisting: Logger },
   ],
-  exports: [KWIK_PINO, KWIK_LOGGER],
+  exports: [KWIK_PINO],
 })
 export class LoggingModule extends LoggingConfigurableModule implements OnModuleInit {
   constructor(
     @Inject(LOGGING_MODULE_OPTIONS) private readonly options: LoggingModuleOptions,
     @Inject(KWIK_PINO) private readonly pino: PinoInstance,
     private readonly adapterHost: HttpAdapterHost,
+    logger: Logger,
+    @Optional() loggerHost?: KwikLoggerHost,
   ) {
     super();
+    loggerHost?.use(logger); // createKwikApp() makes it the app's logger
   }
 
   onModuleInit(): void {

@@ -70,7 +70,13 @@ describe('LoggingModule', () => {
     await app.inject({ url: '/secrets/12345?q=private', headers: { 'x-request-id': 'route-1' } });
     const done = byRequest('route-1').filter((l) => l.msg === 'request completed');
     expect(done).toHaveLength(1);
-    expect(done[0]).toMatchObject({ method: 'GET', route: '/secrets/:id', status: 200, level: 'info', userId: 'user-42' });
+    expect(done[0]).toMatchObject({
+      method: 'GET',
+      route: '/secrets/:id',
+      status: 200,
+      level: 'info',
+      userId: 'user-42',
+    });
     expect(typeof done[0]!.durationMs).toBe('number');
     expect(JSON.stringify(done[0])).not.toContain('12345');
   });
@@ -92,6 +98,9 @@ describe('LoggingModule', () => {
     const res = await app.inject({ url: '/things/boom', headers: { 'x-request-id': 'boom-1' } });
     expect(res.statusCode).toBe(500);
     const errors = byRequest('boom-1').filter((l) => l.level === 'error');
-    expect(errors.map((l) => l.msg)).toEqual([expect.stringContaining('secret internal detail'), 'request completed']);
+    expect(errors.map((l) => l.msg)).toEqual([
+      expect.stringContaining('secret internal detail'),
+      'request completed',
+    ]);
   });
 });

@@ -49,4 +49,13 @@ export class KwikConfig {
   @IsInt({ message: 'must be a whole number of milliseconds (0 or more)' })
   @Min(0, { message: 'must be a whole number of milliseconds (0 or more)' })
   SHUTDOWN_TIMEOUT_MS: number = 10_000;
+
+  /**
+   * How long a shutdown keeps serving with `/health/ready` at 503 before it stops accepting, so a
+   * load balancer can take the instance out first (set it to the probe interval in Kubernetes). @default 0
+   */
+  @EnvNumber()
+  @IsInt({ message: 'must be a whole number of milliseconds (0 or more)' })
+  @Min(0, { message: 'must be a whole number of milliseconds (0 or more)' })
+  SHUTDOWN_DELAY_MS: number = 0;
 }

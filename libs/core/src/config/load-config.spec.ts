@@ -18,7 +18,13 @@ class AppConfig extends KwikConfig {
 describe('loadConfig', () => {
   it('applies defaults and converts types', () => {
     const config = loadConfig(AppConfig, { STRIPE_KEY: 'sk', PORT: '8080', FEATURE_X: 'yes' });
-    expect(config).toMatchObject({ PORT: 8080, HOST: '127.0.0.1', LOG_LEVEL: 'info', FEATURE_X: true, STRIPE_KEY: 'sk' });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      FEATURE_X: true,
+      STRIPE_KEY: 'sk',
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 

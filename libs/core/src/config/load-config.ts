@@ -44,7 +44,7 @@ export function loadConfig<T extends object>(
       'KWIK_CONFIG_INVALID',
       `Invalid configuration: ${lines.length} environment variable${lines.length === 1 ? '' : 's'} to fix.\n` +
         lines.map((l) => `  - ${l}`).join('\n') +
-        `\nSet them in the environment (or .env) and start again; docs/core.md#configuration lists every variable.`,
+        `\nSet them in the environment (or the .env file) and start again; docs/core.md#configuration lists every variable.`,
     );
   }
   return Object.freeze(instance);

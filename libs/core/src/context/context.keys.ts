@@ -37,5 +37,7 @@ export function logFieldsOf(store: Record<string | symbol, unknown> | undefined)
 
 /** The context store linked to a raw Node request by core's context middleware, if any. */
 export function contextStoreOf(raw: IncomingMessage): Record<string | symbol, unknown> | undefined {
-  return (raw as IncomingMessage & { [KWIK_CONTEXT_STORE]?: Record<string | symbol, unknown> })[KWIK_CONTEXT_STORE];
+  return (raw as IncomingMessage & { [KWIK_CONTEXT_STORE]?: Record<string | symbol, unknown> })[
+    KWIK_CONTEXT_STORE
+  ];
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ClsService, CLS_ID } from 'nestjs-cls';
+import { KwikError } from '../errors/kwik.error.js';
 import { CONTEXT_KEYS, logFieldsOf, type ContextLogFields } from './context.keys.js';
 import type { KwikPrincipal, KwikTenantRef, RequestContextSnapshot } from './context.types.js';
 
@@ -118,7 +119,8 @@ export class RequestContext {
 
   private write(key: string, value: unknown): void {
     if (!this.active) {
-      throw new Error(
+      throw new KwikError(
+        'KWIK_CONTEXT_INACTIVE',
         `RequestContext.set('${key}') was called outside a request context. Wrap work outside HTTP in RequestContext.run(snapshot, fn).`,
       );
     }

@@ -9,7 +9,7 @@ export interface ProblemInit {
   title: string;
   detail: string;
   errors?: ProblemFieldError[];
-  /** Extra members merged into the body (never `type`, `status` or `instance`). */
+  /** Extra members merged into the body; they never override `type`, `title`, `status`, `detail` or `instance`. */
   extensions?: Record<string, unknown>;
   /** Extra response headers (`Retry-After`, `WWW-Authenticate`). */
   headers?: Record<string, string>;
@@ -32,13 +32,13 @@ export class ProblemException extends HttpException {
 
   /** A 400 validation problem with one entry per offending field. */
   static validation(errors: ProblemFieldError[], detail?: string): ProblemException {
+    const fields = [...new Set(errors.map((e) => e.field))];
     return new ProblemException({
       status: 400,
       kind: 'validation-error',
       title: 'Validation failed',
       detail:
-        detail ??
-        `${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${[...new Set(errors.map((e) => e.field))].join(', ')}`,
+        detail ?? `${fields.length} invalid field${fields.length === 1 ? '' : 's'}: ${fields.join(', ')}`,
       errors,
     });
   }

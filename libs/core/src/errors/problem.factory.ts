@@ -28,7 +28,12 @@ const BY_STATUS: Record<number, StatusInfo> = {
 };
 
 function statusInfo(status: number): StatusInfo {
-  return BY_STATUS[status] ?? { kind: status >= 500 ? ProblemKind.Internal : `http-${status}`, title: `HTTP ${status}` };
+  return (
+    BY_STATUS[status] ?? {
+      kind: status >= 500 ? ProblemKind.Internal : `http-${status}`,
+      title: `HTTP ${status}`,
+    }
+  );
 }
 
 /** Errors Fastify raises before a route handler runs (body parsing, limits). */
@@ -55,7 +60,10 @@ function fastifyDetail(error: FastifyLikeError): { kind?: ProblemKindValue; deta
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case undefined:
-      return { kind: ProblemKind.MalformedBody, detail: `The request body is not valid JSON: ${error.message}` };
+      return {
+        kind: ProblemKind.MalformedBody,
+        detail: `The request body is not valid JSON: ${error.message}`,
+      };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { detail: `${error.message}: the request body is larger than this endpoint accepts.` };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

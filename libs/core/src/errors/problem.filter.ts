@@ -1,4 +1,11 @@
-import { Catch, HttpException, Inject, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  Inject,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KWIK_MODULE_OPTIONS } from '../kwik.module-definition.js';
 import type { KwikModuleOptions } from '../kwik-options.interface.js';

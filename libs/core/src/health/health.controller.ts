@@ -57,7 +57,10 @@ export class HealthController {
       return { status: result.status, checks: result.details };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      const report = error.getResponse() as { error?: Record<string, { message?: string }>; details?: unknown };
+      const report = error.getResponse() as {
+        error?: Record<string, { message?: string }>;
+        details?: unknown;
+      };
       const down = Object.entries(report.error ?? {}).map(
         ([name, info]) => `${name}${info.message ? ` (${info.message})` : ''}`,
       );

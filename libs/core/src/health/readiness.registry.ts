@@ -25,6 +25,7 @@ export interface ReadinessCheck {
 export class ReadinessRegistry {
   private readonly checks = new Map<string, ReadinessCheck>();
   private drainingSince: number | undefined;
+  private isClosing = false;
 
   /** Adds a check; returns a function that removes it. A second check with the same name replaces the first. */
   register(check: ReadinessCheck): () => void {
@@ -45,5 +46,15 @@ export class ReadinessRegistry {
 
   get draining(): boolean {
     return this.drainingSince !== undefined;
+  }
+
+  /** Marks the server as closing: requests still arriving on open connections get a 503 problem. */
+  markClosing(): void {
+    this.markDraining();
+    this.isClosing = true;
+  }
+
+  get closing(): boolean {
+    return this.isClosing;
   }
 }

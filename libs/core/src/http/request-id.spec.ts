@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { requestIdGenerator } from './request-id.js';
 
 const gen = requestIdGenerator('X-Request-Id');
-const req = (value?: string | string[]) => ({ headers: { 'x-request-id': value } }) as unknown as IncomingMessage;
+const req = (value?: string | string[]) =>
+  ({ headers: { 'x-request-id': value } }) as unknown as IncomingMessage;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('requestIdGenerator', () => {

@@ -20,7 +20,10 @@ export const redisProvider: FactoryProvider<Promise<KwikRedisClient>> = {
     const url = options.redis?.url ?? config.REDIS_URL;
     if (!url) return null;
     if (!/^rediss?:\/\//.test(url)) {
-      throw new KwikError('KWIK_REDIS_URL_INVALID', `redis.url must be a redis:// or rediss:// URL, got "${url}".`);
+      throw new KwikError(
+        'KWIK_REDIS_URL_INVALID',
+        `redis.url must be a redis:// or rediss:// URL, got "${url}".`,
+      );
     }
     const { Redis } = await import('ioredis');
     return new Redis(url, {

@@ -5,16 +5,25 @@ import { ReadinessRegistry } from '../health/readiness.registry.js';
 const logger = new Logger('Kwik');
 
 /**
- * Stops the app gracefully: `/health/ready` turns 503, the server stops accepting, in-flight
+ * Stops the app gracefully: `/health/ready` turns 503 (and, after `delayMs`, requests on open
+ * connections get a 503 problem with `Connection: close`), the server stops accepting, in-flight
  * requests finish (up to `timeoutMs`, after which their connections are closed), then
  * `onApplicationShutdown` hooks close database and Redis connections.
  */
 export async function shutdownKwikApp(
   app: NestFastifyApplication,
-  options: { timeoutMs: number; signal?: string },
+  options: { timeoutMs: number; delayMs?: number; signal?: string },
 ): Promise<void> {
-  app.get(ReadinessRegistry, { strict: false }).markDraining();
-  logger.log(`Shutting down${options.signal ? ` on ${options.signal}` : ''}: draining in-flight requests`);
+  const registry = app.get(ReadinessRegistry, { strict: false });
+  registry.markDraining();
+  const on = options.signal ? ` on ${options.signal}` : '';
+  if (options.delayMs) {
+    // Keep serving while load balancers notice /health/ready turned 503.
+    logger.log(`Shutting down${on}: readiness is 503, closing in ${options.delayMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+  }
+  registry.markClosing();
+  logger.log(`Shutting down${on}: draining in-flight requests`);
   const server = app.getHttpServer() as import('node:http').Server;
   const force = setTimeout(() => {
     logger.warn(`In-flight requests still open after ${options.timeoutMs} ms; closing their connections`);
@@ -34,7 +43,10 @@ export async function shutdownKwikApp(
  * Installs SIGTERM / SIGINT handlers that run {@link shutdownKwikApp} once and let the process
  * exit 0. A second signal during shutdown exits at once with code 1.
  */
-export function handleShutdownSignals(app: NestFastifyApplication, timeoutMs: number): () => void {
+export function handleShutdownSignals(
+  app: NestFastifyApplication,
+  timing: { timeoutMs: number; delayMs?: number },
+): () => void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -42,7 +54,7 @@ export function handleShutdownSignals(app: NestFastifyApplication, timeoutMs: nu
       process.exit(1);
     }
     stopping = true;
-    shutdownKwikApp(app, { timeoutMs, signal })
+    shutdownKwikApp(app, { ...timing, signal })
       .then(() => {
         process.exitCode = 0;
         remove();

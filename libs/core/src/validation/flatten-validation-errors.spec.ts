@@ -1,3 +1,4 @@
+import type { ValidationError } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { flattenValidationErrors } from './flatten-validation-errors.js';
 
@@ -11,7 +12,7 @@ describe('flattenValidationErrors', () => {
       },
       { property: 'extra', constraints: { whitelistValidation: 'property extra should not exist' } },
     ];
-    expect(flattenValidationErrors(errors)).toEqual([
+    expect(flattenValidationErrors(errors as ValidationError[])).toEqual([
       { field: 'title', message: 'must be a string' },
       { field: 'title', message: 'too long' },
       { field: 'items[2].qty', message: 'must be >= 1' },

@@ -15,7 +15,10 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   for (const error of errors) {
     const field = join(parent, error.property);
     for (const message of Object.values(error.constraints ?? {})) {
-      out.push({ field, message: message.replace(/^property \S+ should not exist$/, 'is not an allowed field') });
+      out.push({
+        field,
+        message: message.replace(/^property \S+ should not exist$/, 'is not an allowed field'),
+      });
     }
     if (error.children?.length) out.push(...flattenValidationErrors(error.children, field));
   }
