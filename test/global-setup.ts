@@ -2,8 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { Socket } from 'node:net';
 
 const SERVICES = [
-  { name: 'PostgreSQL', port: 5432, hint: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start' },
-  { name: 'Redis', port: 6379, hint: 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save ""' },
+  {
+    name: 'PostgreSQL',
+    port: 5432,
+    hint: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+  },
+  {
+    name: 'Redis',
+    port: 6379,
+    hint: 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save ""',
+  },
 ];
 
 function reachable(port: number): Promise<boolean> {
@@ -23,6 +31,8 @@ function reachable(port: number): Promise<boolean> {
 export default async function globalSetup(): Promise<void> {
   mkdirSync('.kwik', { recursive: true });
   const down = [];
-  for (const s of SERVICES) if (!(await reachable(s.port))) down.push(`${s.name} on 127.0.0.1:${s.port} (start: ${s.hint})`);
-  if (down.length > 0) throw new Error(`Integration tests need real services; not answering: ${down.join('; ')}`);
+  for (const s of SERVICES)
+    if (!(await reachable(s.port))) down.push(`${s.name} on 127.0.0.1:${s.port} (start: ${s.hint})`);
+  if (down.length > 0)
+    throw new Error(`Integration tests need real services; not answering: ${down.join('; ')}`);
 }

@@ -12,7 +12,11 @@ import { SeedService } from './seed/seed.service.js';
   imports: [
     KwikModule.forRoot({
       config: DemoConfig,
-      docs: { title: 'Kwik demo API', description: 'A multi-tenant publishing platform built with Kwik', version: '1.0.0' },
+      docs: {
+        title: 'Kwik demo API',
+        description: 'A multi-tenant publishing platform built with Kwik',
+        version: '1.0.0',
+      },
     }),
     LoggingModule.forRoot({ base: { service: 'kwik-demo' } }),
     DatabaseModule.forRootAsync({ inject: [DemoConfig], useFactory: demoDatabaseOptions }),

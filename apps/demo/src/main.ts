@@ -19,12 +19,17 @@ async function bootstrap(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   const logger = new Logger('Demo');
-  logger.log(`API: ${base}/api/posts`);
+  logger.log(`Database: ${describeDatabase(config.DATABASE_URL)}`);
+  logger.log(
+    `Stores: ${config.REDIS_URL ? `Redis ${new URL(config.REDIS_URL).host}` : 'in-process (no REDIS_URL)'}`,
+  );
+  if (config.KWIK_SEED)
+    logger.log(
+      `Seed users: admin|editor|author|reader@acme.test (and @globex.test), password "${DEMO_PASSWORD}"`,
+    );
   logger.log(`OpenAPI docs: ${base}/docs (JSON: ${base}/docs/json)`);
   logger.log(`Health: ${base}/health/ready`);
-  logger.log(`Database: ${describeDatabase(config.DATABASE_URL)}`);
-  logger.log(`Stores: ${config.REDIS_URL ? `Redis ${new URL(config.REDIS_URL).host}` : 'in-process (no REDIS_URL)'}`);
-  if (config.KWIK_SEED) logger.log(`Seed users: admin|editor|author|reader@acme.test (and @globex.test), password "${DEMO_PASSWORD}"`);
+  logger.log(`API: ${base}/api/posts`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -15,11 +15,18 @@ const USAGE = 'Usage: npm run demo:seed -- --tenant <slug> --posts <count 1..100
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { tenant: { type: 'string' }, posts: { type: 'string' } } });
   const count = Number(values.posts);
-  if (!values.tenant || !Number.isInteger(count) || count < 1 || count > 10_000_000) throw new KwikError('KWIK_DEMO_SEED_USAGE', USAGE);
+  if (!values.tenant || !Number.isInteger(count) || count < 1 || count > 10_000_000)
+    throw new KwikError('KWIK_DEMO_SEED_USAGE', USAGE);
   const dataSource = await createDataSource(demoDatabaseOptions(loadConfig(DemoConfig)));
   try {
-    const [tenant] = (await dataSource.query('SELECT id FROM tenants WHERE slug = $1', [values.tenant])) as { id: string }[];
-    if (!tenant) throw new KwikError('KWIK_DEMO_SEED_USAGE', `No tenant "${values.tenant}"; start the demo once to seed acme and globex.`);
+    const [tenant] = (await dataSource.query('SELECT id FROM tenants WHERE slug = $1', [values.tenant])) as {
+      id: string;
+    }[];
+    if (!tenant)
+      throw new KwikError(
+        'KWIK_DEMO_SEED_USAGE',
+        `No tenant "${values.tenant}"; start the demo once to seed acme and globex.`,
+      );
     const authors = (await dataSource.query(
       `SELECT id FROM users WHERE "tenantId" = $1 AND role <> 'reader' ORDER BY email`,
       [tenant.id],
@@ -45,6 +52,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof KwikError ? error.message : String((error as Error).stack ?? error)}\n`);
+  process.stderr.write(
+    `${error instanceof KwikError ? error.message : String((error as Error).stack ?? error)}\n`,
+  );
   process.exitCode = 1;
 });

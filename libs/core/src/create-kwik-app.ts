@@ -1,4 +1,4 @@
-import type { NestApplicationOptions, Type } from '@nestjs/common';
+import { Logger, type NestApplicationOptions, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyServerOptions } from 'fastify';
@@ -28,7 +28,7 @@ export interface CreateKwikAppOptions {
   /** How long shutdown keeps serving with readiness at 503 before closing. @default config `SHUTDOWN_DELAY_MS` (0) */
   shutdownDelayMs?: number;
   /** Extra Nest application options (`logger`, `cors`, ...). */
-  nest?: Omit<NestApplicationOptions, 'bufferLogs' | 'abortOnError'>;
+  nest?: Omit<NestApplicationOptions, 'bufferLogs' | 'abortOnError' | 'autoFlushLogs'>;
 }
 
 /**
@@ -72,11 +72,7 @@ export async function createKwikApp(
     done();
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    ...options.nest,
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  const app = await createNestApp(module, adapter, options.nest);
   const kwikOptions = resolveKwikOptions(app);
   const logger = app.get(KwikLoggerHost, { strict: false }).logger;
   if (logger) app.useLogger(logger);
@@ -96,6 +92,29 @@ export async function createKwikApp(
     });
   }
   return app;
+}
+
+/**
+ * Creates the Nest app with logs buffered until the real logger is in place. A KwikError
+ * (misconfiguration) propagates alone, so the boot fails with its fix-it message rather than
+ * a stack trace; any other failure first prints what Nest logged.
+ */
+async function createNestApp(
+  module: Type<unknown>,
+  adapter: FastifyAdapter,
+  nest: CreateKwikAppOptions['nest'],
+): Promise<NestFastifyApplication> {
+  try {
+    return await NestFactory.create<NestFastifyApplication>(module, adapter, {
+      ...nest,
+      bufferLogs: true,
+      autoFlushLogs: false,
+      abortOnError: false,
+    });
+  } catch (error) {
+    if (!(error instanceof KwikError)) Logger.flush();
+    throw error;
+  }
 }
 
 function closingProblem(typeBase: string, instance: string, requestId: string): string {

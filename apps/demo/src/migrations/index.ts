@@ -1,1 +1,5 @@
-export const DEMO_MIGRATIONS: Function[] = [];
+import type { MigrationInterface } from 'typeorm';
+import { Init1795304048053 } from './1795304048053-init.js';
+
+/** Every migration of the demo, in order (generated with `npm run migration:generate -- --name <x>`). */
+export const DEMO_MIGRATIONS: (new () => MigrationInterface)[] = [Init1795304048053];

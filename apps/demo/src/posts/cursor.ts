@@ -17,12 +17,18 @@ export function decodeCursor(cursor: string, parameter: 'after' | 'before'): Cur
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const date = new Date(createdAt);
-    if (typeof id === 'string' && UUID.test(id) && !Number.isNaN(date.getTime())) return { createdAt: date, id };
+    if (typeof id === 'string' && UUID.test(id) && !Number.isNaN(date.getTime()))
+      return { createdAt: date, id };
   } catch {
     // falls through to the problem below: any decoding failure means the same thing to the client
   }
   throw ProblemException.validation(
-    [{ field: parameter, message: `${parameter} must be a cursor taken from meta.nextCursor or meta.prevCursor` }],
+    [
+      {
+        field: parameter,
+        message: `${parameter} must be a cursor taken from meta.nextCursor or meta.prevCursor`,
+      },
+    ],
     `Invalid cursor in "${parameter}"`,
   );
 }

@@ -26,13 +26,16 @@ export class DemoActorService {
   async current(): Promise<Actor> {
     if (this.actor) return this.actor;
     const tenant = await this.tenants.findOneBy({ slug: 'acme' });
-    const user = tenant ? await this.users.findOneBy({ tenantId: tenant.id, email: 'admin@acme.test' }) : null;
+    const user = tenant
+      ? await this.users.findOneBy({ tenantId: tenant.id, email: 'admin@acme.test' })
+      : null;
     if (!tenant || !user) {
       throw new ProblemException({
         status: 503,
         kind: 'demo-not-seeded',
         title: 'Service Unavailable',
-        detail: 'The demo tenant "acme" does not exist yet: start the demo with KWIK_SEED=true (the default) to seed it.',
+        detail:
+          'The demo tenant "acme" does not exist yet: start the demo with KWIK_SEED=true (the default) to seed it.',
       });
     }
     this.actor = { tenantId: tenant.id, userId: user.id };

@@ -26,7 +26,9 @@ export function toPostView(post: Post): PostView {
     views: post.views,
     publishedAt: post.publishedAt ? post.publishedAt.toISOString() : null,
     authorId: post.authorId,
-    author: post.author ? { id: post.author.id, email: post.author.email, displayName: post.author.displayName } : null,
+    author: post.author
+      ? { id: post.author.id, email: post.author.email, displayName: post.author.displayName }
+      : null,
     createdAt: post.createdAt.toISOString(),
     updatedAt: post.updatedAt.toISOString(),
     version: post.version,

@@ -1,11 +1,22 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CreateCommentDto, CreatePostDto, ListPostsQuery, PostIdParams, UpdatePostDto } from './dto/post.dto.js';
+import {
+  CreateCommentDto,
+  CreatePostDto,
+  ListPostsQuery,
+  PostIdParams,
+  UpdatePostDto,
+} from './dto/post.dto.js';
 import { toCommentView, toPostView, type PostView } from './post.view.js';
 import { PostsService } from './posts.service.js';
 
-function linkHeader(request: FastifyRequest, query: ListPostsQuery, next: string | null, prev: string | null): string {
+function linkHeader(
+  request: FastifyRequest,
+  query: ListPostsQuery,
+  next: string | null,
+  prev: string | null,
+): string {
   const base = request.url.split('?')[0];
   const url = (extra: Record<string, string>): string => {
     const params = new URLSearchParams({ limit: String(query.limit), ...extra });
@@ -23,7 +34,9 @@ export class PostsController {
   constructor(private readonly posts: PostsService) {}
 
   @Get()
-  @ApiOkResponse({ description: '`{ data: Post[], meta: { limit, nextCursor, prevCursor, total? } }`, RFC 8288 Link' })
+  @ApiOkResponse({
+    description: '`{ data: Post[], meta: { limit, nextCursor, prevCursor, total? } }`, RFC 8288 Link',
+  })
   async list(
     @Query() query: ListPostsQuery,
     @Req() request: FastifyRequest,
@@ -42,7 +55,10 @@ export class PostsController {
 
   @Post()
   @ApiCreatedResponse({ description: 'The created post; `Location` points at it' })
-  async create(@Body() dto: CreatePostDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<PostView> {
+  async create(
+    @Body() dto: CreatePostDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PostView> {
     const post = await this.posts.create(dto);
     reply.header('location', `/api/posts/${post.id}`);
     return toPostView(post);
@@ -66,7 +82,10 @@ export class PostsController {
   }
 
   @Post(':id/comments')
-  async addComment(@Param() { id }: PostIdParams, @Body() dto: CreateCommentDto): Promise<Record<string, unknown>> {
+  async addComment(
+    @Param() { id }: PostIdParams,
+    @Body() dto: CreateCommentDto,
+  ): Promise<Record<string, unknown>> {
     return toCommentView(await this.posts.addComment(id, dto));
   }
 }

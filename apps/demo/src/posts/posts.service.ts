@@ -44,7 +44,9 @@ export class PostsService {
       );
     }
     const order = backwards ? 'ASC' : 'DESC';
-    qb.orderBy('post.createdAt', order).addOrderBy('post.id', order).take(query.limit + 1);
+    qb.orderBy('post.createdAt', order)
+      .addOrderBy('post.id', order)
+      .take(query.limit + 1);
     const rows = await qb.getMany();
     const more = rows.length > query.limit;
     const data = rows.slice(0, query.limit);
@@ -99,7 +101,11 @@ export class PostsService {
 
   async listComments(postId: string): Promise<Comment[]> {
     await this.get(postId);
-    return this.comments.find({ where: { postId }, relations: { author: true }, order: { createdAt: 'ASC' } });
+    return this.comments.find({
+      where: { postId },
+      relations: { author: true },
+      order: { createdAt: 'ASC' },
+    });
   }
 
   async addComment(postId: string, dto: CreateCommentDto): Promise<Comment> {

@@ -7,8 +7,31 @@ export const DEMO_TENANTS = [
 ] as const;
 export const DEMO_ROLES: readonly UserRole[] = ['admin', 'editor', 'author', 'reader'];
 
-const TAGS = ['nestjs', 'typescript', 'postgres', 'release', 'howto', 'security', 'performance', 'news', 'ops', 'design'];
-const WORDS = ['kwik', 'tenant', 'cursor', 'fastify', 'schema', 'queue', 'cache', 'token', 'metric', 'index', 'deploy'];
+const TAGS = [
+  'nestjs',
+  'typescript',
+  'postgres',
+  'release',
+  'howto',
+  'security',
+  'performance',
+  'news',
+  'ops',
+  'design',
+];
+const WORDS = [
+  'kwik',
+  'tenant',
+  'cursor',
+  'fastify',
+  'schema',
+  'queue',
+  'cache',
+  'token',
+  'metric',
+  'index',
+  'deploy',
+];
 const STATUSES: readonly PostStatus[] = ['published', 'published', 'published', 'draft', 'archived'];
 
 /** A small deterministic PRNG (mulberry32) so every seeded database looks the same. */

@@ -67,7 +67,13 @@ export class SeedService implements OnApplicationBootstrap {
       createdAt: p.createdAt,
       updatedAt: p.createdAt,
     }));
-    const inserted = await em.createQueryBuilder().insert().into(Post).values(rows).returning(['id']).execute();
+    const inserted = await em
+      .createQueryBuilder()
+      .insert()
+      .into(Post)
+      .values(rows)
+      .returning(['id'])
+      .execute();
     const comments = posts.flatMap((p, i) =>
       Array.from({ length: p.comments }, (_, c) => ({
         tenantId: tenant.id,

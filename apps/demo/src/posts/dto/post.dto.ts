@@ -40,7 +40,10 @@ export class CreatePostDto {
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
-  @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { each: true, message: 'each tag must be lowercase letters, digits or dashes (max 40)' })
+  @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, {
+    each: true,
+    message: 'each tag must be lowercase letters, digits or dashes (max 40)',
+  })
   tags?: string[];
 }
 

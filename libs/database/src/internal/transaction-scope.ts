@@ -1,0 +1,31 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { TransactionIsolation } from '../transaction.manager.js';
+
+/** The transaction the current async call chain runs in. */
+export interface ActiveTransaction {
+  readonly manager: EntityManager;
+  readonly isolation: TransactionIsolation;
+}
+
+/**
+ * Which transaction the current async call chain is in. An AsyncLocalStorage of its own (not the
+ * request context): `run()` scopes the transaction to the callback's call tree, so two transactions
+ * started side by side in one request never see each other's EntityManager.
+ */
+@Injectable()
+export class TransactionScope {
+  private readonly storage = new AsyncLocalStorage<ActiveTransaction>();
+
+  /** The live transaction of this call chain; `undefined` outside one or once it has ended. */
+  current(): ActiveTransaction | undefined {
+    const tx = this.storage.getStore();
+    const runner = tx?.manager.queryRunner;
+    return runner && !runner.isReleased && runner.isTransactionActive ? tx : undefined;
+  }
+
+  run<T>(tx: ActiveTransaction, fn: () => T): T {
+    return this.storage.run(tx, fn);
+  }
+}
