@@ -7,6 +7,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/postgres.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** Every demo process a test started; afterEach kills any still running. */
+const spawned: ChildProcess[] = [];
 
 interface Started {
   child: ChildProcess;
@@ -22,6 +24,7 @@ function startDemoProcess(env: Record<string, string | undefined>, cwd: string):
     env: { ...process.env, PORT: '0', NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  spawned.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -59,6 +62,8 @@ describe('npm start: the built demo as a process', () => {
       throw new Error('apps/demo/dist/main.js is missing: run `npm run build` (npm test does it first)');
   });
   afterEach(async () => {
+    // A failed assertion must not leave a demo running.
+    for (const child of spawned.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
     await cleanup?.();
     cleanup = undefined;
   });
