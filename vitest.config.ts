@@ -14,7 +14,12 @@ export default defineConfig({
   },
   resolve: { tsconfigPaths: true, alias },
   test: {
-    include: ['libs/*/src/**/*.spec.ts', 'libs/*/test/**/*.e2e-spec.ts', 'apps/*/test/**/*.e2e-spec.ts', 'test/**/*.e2e-spec.ts'],
+    include: [
+      'libs/*/src/**/*.spec.ts',
+      'libs/*/test/**/*.e2e-spec.ts',
+      'apps/*/test/**/*.e2e-spec.ts',
+      'test/**/*.e2e-spec.ts',
+    ],
     globalSetup: ['./test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
