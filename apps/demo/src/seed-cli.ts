@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { KwikError, loadConfig } from '@kwik/core';
+import { environmentWith, KwikError, loadConfig } from '@kwik/core';
 import { createDataSource } from '@kwik/database';
 import { DemoConfig } from './config/demo-config.js';
 import { demoDatabaseOptions } from './database.options.js';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const count = Number(values.posts);
   if (!values.tenant || !Number.isInteger(count) || count < 1 || count > 10_000_000)
     throw new KwikError('KWIK_DEMO_SEED_USAGE', USAGE);
-  const dataSource = await createDataSource(demoDatabaseOptions(loadConfig(DemoConfig)));
+  const dataSource = await createDataSource(demoDatabaseOptions(loadConfig(DemoConfig, environmentWith('.env'))));
   try {
     const [tenant] = (await dataSource.query('SELECT id FROM tenants WHERE slug = $1', [values.tenant])) as {
       id: string;
@@ -35,12 +35,12 @@ async function main(): Promise<void> {
     for (let done = 0; done < count; done += 10_000) {
       const n = Math.min(10_000, count - done);
       await dataSource.query(
-        `INSERT INTO posts ("tenantId", "authorId", title, body, status, tags, views, "publishedAt", "createdAt", "updatedAt")
+        `INSERT INTO posts ("tenantId", "authorId", title, body, status, tags, views, "publishedAt", "createdAt", "updatedAt", version)
          SELECT $1, ($2::uuid[])[1 + i % array_length($2::uuid[], 1)], 'Bulk post ' || ($3 + i), repeat('Lorem ipsum dolor sit amet. ', 1 + i % 12),
                 (ARRAY['published','published','draft','archived'])[1 + i % 4]::post_status,
                 ARRAY[(ARRAY['nestjs','postgres','howto','news','ops'])[1 + i % 5]], (i * 7919) % 5000,
                 CASE WHEN i % 4 = 2 THEN NULL ELSE now() - (i || ' seconds')::interval END,
-                now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval
+                now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval, 1
            FROM generate_series(1, $4::int) AS i`,
         [tenant.id, authors.map((a) => a.id), done, n],
       );

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/postgres.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const SEED_CLI = fileURLToPath(new URL('../dist/seed-cli.js', import.meta.url));
 /** Every demo process a test started; afterEach kills any still running. */
 const spawned: ChildProcess[] = [];
 
@@ -93,6 +94,15 @@ describe('npm start: the built demo as a process', () => {
       checks: Record<string, unknown>;
     };
     expect(ready.checks).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' } });
+
+    // npm run demo:seed -- --tenant acme --posts 500 adds bulk posts the running app serves.
+    const seeded = execFileSync(process.execPath, [SEED_CLI, '--tenant', 'acme', '--posts', '500'], {
+      env: { ...process.env, DATABASE_URL: db.url },
+      encoding: 'utf8',
+    });
+    expect(seeded).toMatch(/^Added 500 posts to acme in \d+ ms/);
+    const counted = await fetch(`${started.baseUrl}/api/posts?limit=1&count=true`);
+    expect(counted.headers.get('x-total-count')).toBe('550');
     await expectServing(started);
   }, 60_000);
 

@@ -112,7 +112,8 @@ async function createNestApp(
       abortOnError: false,
     });
   } catch (error) {
-    if (!(error instanceof KwikError)) Logger.flush();
+    if (error instanceof KwikError) Logger.detachBuffer(); // drop Nest's noise, keep later logs flowing
+    else Logger.flush();
     throw error;
   }
 }

@@ -8,6 +8,7 @@ export { handleShutdownSignals, shutdownKwikApp } from './shutdown/graceful-shut
 
 export { KwikConfig, LOG_LEVELS, type LogLevel } from './config/kwik-config.js';
 export { loadConfig, type ConfigClass } from './config/load-config.js';
+export { environmentWith } from './config/env-file.js';
 export { EnvBoolean, EnvNumber } from './config/env-transforms.js';
 
 export { RequestContext } from './context/request-context.js';

@@ -7,7 +7,7 @@ export interface KwikModuleExtras {
   /** Register the module globally. @default true */
   isGlobal?: boolean;
   /**
-   * Your config class (extends `KwikConfig`), validated from `process.env` at boot and
+   * Your config class (extends `KwikConfig`), validated at boot from the environment (and `envFile`) and
    * injectable by its class and as `KwikConfig` — also inside `forRootAsync`'s factories.
    * @default KwikConfig
    */

@@ -86,11 +86,17 @@ describe('LoggingModule', () => {
       method: 'POST',
       url: '/secrets',
       headers: { 'x-request-id': 'redact-1', authorization: 'Bearer top' },
-      payload: { password: 'hunter2', token: 'tok', nested: { refreshToken: 'rt' }, keep: 'visible' },
+      payload: {
+        password: 'hunter2',
+        token: 'tok',
+        authorization: 'Basic zzz',
+        nested: { refreshToken: 'rt', apiKey: 'k-123' },
+        keep: 'visible',
+      },
     });
     const text = JSON.stringify(byRequest('redact-1'));
     expect(text).toContain('visible');
-    expect(text).not.toMatch(/hunter2|"tok"|"rt"|Bearer|sid=1/);
+    expect(text).not.toMatch(/hunter2|"tok"|"rt"|Bearer|sid=1|Basic zzz|k-123/);
     expect(text).toContain('[redacted]');
   });
 
