@@ -32,7 +32,7 @@ import { requestLogHook } from './request-log.hook.js';
           // Identity comes from the context mixin; don't bind the raw request to each line.
           serializers: { req: () => undefined, res: () => undefined },
         },
-        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        forRoutes: [],
       }),
     }),
   ],
