@@ -6,6 +6,9 @@ import { KwikConfig } from './config/kwik-config.js';
 import { KwikError } from './errors/kwik.error.js';
 import { DEFAULT_PROBLEM_TYPE_BASE, PROBLEM_CONTENT_TYPE, ProblemKind } from './errors/problem.types.js';
 import { ReadinessRegistry } from './health/readiness.registry.js';
+import { linkContextStore } from './context/context.keys.js';
+import { ContextStore } from './context/context-store.js';
+import { RequestContext } from './context/request-context.js';
 import { requestIdGenerator } from './http/request-id.js';
 import { setupOpenApi } from './http/openapi.js';
 import { KwikLoggerHost } from './logger-host.js';
@@ -57,7 +60,10 @@ export async function createKwikApp(
     forceCloseConnections: 'idle',
   });
   let registry: ReadinessRegistry | undefined;
+  let context: RequestContext | undefined;
   let typeBase = DEFAULT_PROBLEM_TYPE_BASE;
+  // The first hook of every request: echo its id, refuse it while closing, and enter its
+  // context, so Nest middleware, guards, interceptors, pipes, handlers and filters run inside.
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.header(header, request.id);
     if (registry?.closing) {
@@ -69,7 +75,10 @@ export async function createKwikApp(
         .send(closingProblem(typeBase, request.url, request.id));
       return;
     }
-    done();
+    if (!context) return done();
+    const store = new ContextStore(request.id, request.ip);
+    linkContextStore(request.raw, store);
+    context.runWithStore(store, done);
   });
 
   const app = await createNestApp(module, adapter, options.nest);
@@ -79,6 +88,7 @@ export async function createKwikApp(
   app.flushLogs();
 
   registry = app.get(ReadinessRegistry, { strict: false });
+  context = app.get(RequestContext, { strict: false });
   typeBase = kwikOptions.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
   if (kwikOptions.docs !== false) setupOpenApi(app, kwikOptions.docs ?? {});
   await app.init();
@@ -112,7 +122,8 @@ async function createNestApp(
       abortOnError: false,
     });
   } catch (error) {
-    if (error instanceof KwikError) Logger.detachBuffer(); // drop Nest's noise, keep later logs flowing
+    if (error instanceof KwikError)
+      Logger.detachBuffer(); // drop Nest's noise, keep later logs flowing
     else Logger.flush();
     throw error;
   }

@@ -12,7 +12,8 @@ export { environmentWith } from './config/env-file.js';
 export { EnvBoolean, EnvNumber } from './config/env-transforms.js';
 
 export { RequestContext } from './context/request-context.js';
-export { CONTEXT_KEYS, contextStoreOf, logFieldsOf, type ContextLogFields } from './context/context.keys.js';
+export { contextStoreOf, type ContextLogFields } from './context/context.keys.js';
+export { ContextStore } from './context/context-store.js';
 export type { KwikPrincipal, KwikTenantRef, RequestContextSnapshot } from './context/context.types.js';
 
 export { KwikError } from './errors/kwik.error.js';

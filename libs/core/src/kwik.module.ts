@@ -1,11 +1,9 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ClsModule } from 'nestjs-cls';
 import { KwikConfig } from './config/kwik-config.js';
 import { environmentWith } from './config/env-file.js';
 import { loadConfig } from './config/load-config.js';
-import { contextSetup } from './context/context-setup.js';
 import { RequestContext } from './context/request-context.js';
 import { ProblemFilter } from './errors/problem.filter.js';
 import { HealthController } from './health/health.controller.js';
@@ -52,18 +50,7 @@ function withConfig(definition: DynamicModule, extras: KwikModuleExtras): Dynami
  * export class AppModule {}
  */
 @Module({
-  imports: [
-    ClsModule.forRoot({
-      global: true,
-      middleware: {
-        mount: true,
-        generateId: true,
-        idGenerator: (req) => String(req.id),
-        setup: contextSetup,
-      },
-    }),
-    TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
-  ],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', logger: false })],
   controllers: [HealthController],
   providers: [
     RequestContext,

@@ -1,11 +1,11 @@
-import { Inject, Module, Optional, RequestMethod, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, Optional, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoInstance } from 'pino';
 import { KwikConfig, KwikLoggerHost, RequestContext } from '@kwik/core';
-import { createPino } from './create-pino.js';
-import { KWIK_PINO } from './logging.constants.js';
+import { createPino, type KwikLoggers } from './create-pino.js';
+import { KWIK_LOGGERS, KWIK_PINO } from './logging.constants.js';
 import { LOGGING_MODULE_OPTIONS, LoggingConfigurableModule } from './logging.module-definition.js';
 import type { LoggingModuleOptions } from './logging-options.interface.js';
 import { requestLogHook } from './request-log.hook.js';
@@ -24,21 +24,17 @@ import { requestLogHook } from './request-log.hook.js';
     LoggerModule.forRootAsync({
       inject: [KWIK_PINO],
       useFactory: (logger: PinoInstance) => ({
-        pinoHttp: {
-          logger,
-          autoLogging: false,
-          genReqId: (req) => String(req.id),
-          wrapSerializers: false,
-          // Identity comes from the context mixin; don't bind the raw request to each line.
-          serializers: { req: () => undefined, res: () => undefined },
-        },
+        // nestjs-pino provides the Nest LoggerService and PinoLogger over Kwik's pino instance.
+        // Its per-request pino-http middleware is not mounted (no routes): request identity
+        // comes from the context mixin, and the completion line from Kwik's onResponse hook.
+        pinoHttp: { logger, autoLogging: false },
         forRoutes: [],
       }),
     }),
   ],
   providers: [
     {
-      provide: KWIK_PINO,
+      provide: KWIK_LOGGERS,
       inject: [
         LOGGING_MODULE_OPTIONS,
         { token: KwikConfig, optional: true },
@@ -51,13 +47,14 @@ import { requestLogHook } from './request-log.hook.js';
           context,
         }),
     },
+    { provide: KWIK_PINO, inject: [KWIK_LOGGERS], useFactory: (loggers: KwikLoggers) => loggers.root },
   ],
   exports: [KWIK_PINO],
 })
 export class LoggingModule extends LoggingConfigurableModule implements OnModuleInit {
   constructor(
     @Inject(LOGGING_MODULE_OPTIONS) private readonly options: LoggingModuleOptions,
-    @Inject(KWIK_PINO) private readonly pino: PinoInstance,
+    @Inject(KWIK_LOGGERS) private readonly loggers: KwikLoggers,
     private readonly adapterHost: HttpAdapterHost,
     logger: Logger,
     @Optional() loggerHost?: KwikLoggerHost,
@@ -70,6 +67,6 @@ export class LoggingModule extends LoggingConfigurableModule implements OnModule
     if (this.options.requestLog === false) return;
     const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (typeof fastify?.addHook !== 'function') return; // not an HTTP app (or not Fastify)
-    fastify.addHook('onResponse', requestLogHook(this.pino, this.options.ignoreRoutes ?? []));
+    fastify.addHook('onResponse', requestLogHook(this.loggers.requests, this.options.ignoreRoutes ?? []));
   }
 }

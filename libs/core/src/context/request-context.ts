@@ -1,19 +1,19 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ClsService, CLS_ID } from 'nestjs-cls';
 import { KwikError } from '../errors/kwik.error.js';
-import { CONTEXT_KEYS, logFieldsOf, type ContextLogFields } from './context.keys.js';
+import type { ContextLogFields } from './context.keys.js';
+import { ContextStore } from './context-store.js';
 import type { KwikPrincipal, KwikTenantRef, RequestContextSnapshot } from './context.types.js';
 
-const { ip: IP, principal: PRINCIPAL, tenant: TENANT, apiVersion: API_VERSION } = CONTEXT_KEYS;
-const CORE_KEYS = new Set<string | symbol>(Object.values(CONTEXT_KEYS));
-
 /**
- * The one framework-owned request context (backed by nestjs-cls / AsyncLocalStorage).
+ * The one framework-owned request context, on Node's AsyncLocalStorage.
  *
  * Every Kwik library reads and writes request-scoped facts here: core writes the request id
  * and ip, auth the principal, tenancy the tenant, versioning the API version. Guards and
  * interceptors may enrich it at any point of the request; everything logged afterwards sees it.
+ * Core enters it in Fastify's first `onRequest` hook, so Nest middleware, guards, interceptors,
+ * pipes, handlers and filters all run inside it, without a global guard or interceptor.
  *
  * @example
  * constructor(private readonly ctx: RequestContext) {}
@@ -23,79 +23,71 @@ const CORE_KEYS = new Set<string | symbol>(Object.values(CONTEXT_KEYS));
  */
 @Injectable()
 export class RequestContext {
-  constructor(private readonly cls: ClsService) {}
+  private readonly storage = new AsyncLocalStorage<ContextStore>();
 
   /** True while code runs inside a context (a request, or `run()`). */
   get active(): boolean {
-    return this.cls.isActive();
+    return this.storage.getStore() !== undefined;
   }
 
   get requestId(): string | undefined {
-    return this.active ? (this.cls.getId() ?? undefined) : undefined;
+    return this.storage.getStore()?.requestId;
   }
 
   get ip(): string | undefined {
-    return this.read<string>(IP);
+    return this.storage.getStore()?.ip;
   }
 
   get principal(): KwikPrincipal | undefined {
-    return this.read<KwikPrincipal>(PRINCIPAL);
+    return this.storage.getStore()?.principal;
   }
 
   get tenant(): KwikTenantRef | undefined {
-    return this.read<KwikTenantRef>(TENANT);
+    return this.storage.getStore()?.tenant;
   }
 
   get apiVersion(): string | undefined {
-    return this.read<string>(API_VERSION);
-  }
-
-  setIp(ip: string | undefined): void {
-    this.write(IP, ip);
+    return this.storage.getStore()?.apiVersion;
   }
 
   setPrincipal(principal: KwikPrincipal | undefined): void {
-    this.write(PRINCIPAL, principal);
+    this.current('setPrincipal').principal = principal;
   }
 
   setTenant(tenant: KwikTenantRef | undefined): void {
-    this.write(TENANT, tenant);
+    this.current('setTenant').tenant = tenant;
   }
 
   setApiVersion(version: string | undefined): void {
-    this.write(API_VERSION, version);
+    this.current('setApiVersion').apiVersion = version;
   }
 
   /** Reads a library's own value (use a `kwik:<lib>:<key>` key). */
   get<T>(key: string): T | undefined {
-    return this.read<T>(key);
+    return this.storage.getStore()?.extras.get(key) as T | undefined;
   }
 
   /** Stores a library's own value (use a `kwik:<lib>:<key>` key). */
   set(key: string, value: unknown): void {
-    this.write(key, value);
+    this.current(`set('${key}')`).extras.set(key, value);
   }
 
   /** `requestId`, `userId`, `tenantId`, `ip` as they stand now (what every log line carries). */
   logFields(): ContextLogFields {
-    return this.active ? logFieldsOf(this.cls.get() as Record<string | symbol, unknown>) : {};
+    return this.storage.getStore()?.logFields() ?? {};
   }
 
   /** A plain copy of the current context, to restore later with {@link run}. */
   capture(): RequestContextSnapshot {
-    if (!this.active) return {};
-    const store = this.cls.get() as Record<string, unknown>;
-    const extras: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(store)) {
-      if (!CORE_KEYS.has(key) && value !== undefined) extras[key] = value;
-    }
+    const store = this.storage.getStore();
+    if (!store) return {};
     return {
-      requestId: this.requestId,
-      ip: this.ip,
-      principal: this.principal,
-      tenant: this.tenant,
-      apiVersion: this.apiVersion,
-      ...(Object.keys(extras).length > 0 ? { extras } : {}),
+      requestId: store.requestId,
+      ip: store.ip,
+      principal: store.principal,
+      tenant: store.tenant,
+      apiVersion: store.apiVersion,
+      ...(store.extras.size > 0 ? { extras: Object.fromEntries(store.extras) } : {}),
     };
   }
 
@@ -104,26 +96,27 @@ export class RequestContext {
    * Used for work outside HTTP: jobs, cron, SSE pushes, WebSocket messages, scripts.
    */
   run<T>(snapshot: RequestContextSnapshot, fn: () => T): T {
-    const store: Record<string | symbol, unknown> = { ...snapshot.extras };
-    store[CLS_ID] = snapshot.requestId ?? randomUUID();
-    store[IP] = snapshot.ip;
-    store[PRINCIPAL] = snapshot.principal;
-    store[TENANT] = snapshot.tenant;
-    store[API_VERSION] = snapshot.apiVersion;
-    return this.cls.runWith(store as never, fn);
+    const store = new ContextStore(snapshot.requestId ?? randomUUID(), snapshot.ip);
+    store.principal = snapshot.principal;
+    store.tenant = snapshot.tenant;
+    store.apiVersion = snapshot.apiVersion;
+    for (const [key, value] of Object.entries(snapshot.extras ?? {})) store.extras.set(key, value);
+    return this.storage.run(store, fn);
   }
 
-  private read<T>(key: string): T | undefined {
-    return this.active ? (this.cls.get(key) as T | undefined) : undefined;
+  /** Runs `fn` inside `store` (core's request hook uses it to enter a request's context). */
+  runWithStore<T>(store: ContextStore, fn: () => T): T {
+    return this.storage.run(store, fn);
   }
 
-  private write(key: string, value: unknown): void {
-    if (!this.active) {
+  private current(operation: string): ContextStore {
+    const store = this.storage.getStore();
+    if (!store) {
       throw new KwikError(
         'KWIK_CONTEXT_INACTIVE',
-        `RequestContext.set('${key}') was called outside a request context. Wrap work outside HTTP in RequestContext.run(snapshot, fn).`,
+        `RequestContext.${operation} was called outside a request context. Wrap work outside HTTP in RequestContext.run(snapshot, fn).`,
       );
     }
-    this.cls.set(key, value);
+    return store;
   }
 }
