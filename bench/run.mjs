@@ -50,7 +50,13 @@ const SERVERS = {
     label: 'Kwik demo',
     backend: 'PostgreSQL',
     command: ['node', DEMO_ENTRY],
-    env: { HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production', DATABASE_URL, KWIK_SEED: 'true' },
+    env: {
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.KWIK_BENCH_LOG_LEVEL ?? 'info',
+      NODE_ENV: 'production',
+      DATABASE_URL,
+      KWIK_SEED: 'true',
+    },
     readyPath: '/health/ready',
     prepare: async () => {
       assertDemoBuilt(ROOT);

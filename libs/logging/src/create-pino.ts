@@ -52,7 +52,7 @@ async function defaultDestination(
   nodeEnv: string,
 ): Promise<DestinationStream> {
   const pretty = options.pretty ?? (Boolean(process.stdout.isTTY) && nodeEnv !== 'production');
-  if (!pretty) return pino.destination({ fd: 1, sync: true });
+  if (!pretty) return pino.destination({ fd: 1, sync: false });
   const { default: pinoPretty } = await import('pino-pretty');
   return pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
 }

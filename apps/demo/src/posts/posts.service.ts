@@ -46,7 +46,7 @@ export class PostsService {
     const order = backwards ? 'ASC' : 'DESC';
     qb.orderBy('post.createdAt', order)
       .addOrderBy('post.id', order)
-      .take(query.limit + 1);
+      .limit(query.limit + 1); // to-one join only: no row multiplication, so no DISTINCT subquery (take) needed
     const rows = await qb.getMany();
     const more = rows.length > query.limit;
     const data = rows.slice(0, query.limit);
