@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   const count = Number(values.posts);
   if (!values.tenant || !Number.isInteger(count) || count < 1 || count > 10_000_000)
     throw new KwikError('KWIK_DEMO_SEED_USAGE', USAGE);
-  const dataSource = await createDataSource(demoDatabaseOptions(loadConfig(DemoConfig, environmentWith('.env'))));
+  const dataSource = await createDataSource(
+    demoDatabaseOptions(loadConfig(DemoConfig, environmentWith('.env'))),
+  );
   try {
     const [tenant] = (await dataSource.query('SELECT id FROM tenants WHERE slug = $1', [values.tenant])) as {
       id: string;
