@@ -67,6 +67,6 @@ export class LoggingModule extends LoggingConfigurableModule implements OnModule
     if (this.options.requestLog === false) return;
     const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (typeof fastify?.addHook !== 'function') return; // not an HTTP app (or not Fastify)
-    fastify.addHook('onResponse', requestLogHook(this.loggers.requests, this.options.ignoreRoutes ?? []));
+    fastify.addHook('onResponse', requestLogHook(this.loggers.requestLog, this.options.ignoreRoutes ?? []));
   }
 }

@@ -1,0 +1,60 @@
+import { pino, stdTimeFunctions } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { RequestLogWriter } from './request-log.writer.js';
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, destination: { write: (s: string) => void lines.push(s) } };
+}
+
+describe('RequestLogWriter', () => {
+  const fields = {
+    requestId: 'r-1',
+    userId: 'u-1',
+    ip: '127.0.0.1',
+    method: 'GET',
+    route: '/api/posts/:id',
+    status: 200,
+    durationMs: 1.5,
+  };
+
+  it('writes the same keys, in the same order, as pino does for that line', () => {
+    const mine = capture();
+    const theirs = capture();
+    const base = { pid: 42, service: 'demo' };
+    const options = {
+      base,
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label: string) => ({ level: label }) },
+    };
+    new RequestLogWriter(pino(options, mine.destination), mine.destination, base).write('info', fields);
+    pino(options, theirs.destination).info(fields, 'request completed');
+    const a = JSON.parse(mine.lines[0]!) as Record<string, unknown>;
+    const b = JSON.parse(theirs.lines[0]!) as Record<string, unknown>;
+    expect(Object.keys(a)).toEqual(Object.keys(b));
+    expect({ ...a, time: 'T' }).toEqual({ ...b, time: 'T' });
+    expect(mine.lines[0]!.endsWith('}\n')).toBe(true);
+    expect(Number.isNaN(Date.parse(a.time as string))).toBe(false);
+  });
+
+  it.each([
+    ['warn', 'info', 0],
+    ['warn', 'warn', 1],
+    ['info', 'error', 1],
+    ['silent', 'error', 0],
+  ] as const)('at level %s writes %s lines: %i', (level, lineLevel, count) => {
+    const out = capture();
+    new RequestLogWriter(pino({ level }, out.destination), out.destination, {}).write(lineLevel, fields);
+    expect(out.lines).toHaveLength(count);
+  });
+
+  it('leaves out identity fields that are not known', () => {
+    const out = capture();
+    new RequestLogWriter(pino(out.destination), out.destination, {}).write('info', {
+      ...fields,
+      userId: undefined,
+    });
+    expect(JSON.parse(out.lines[0]!)).not.toHaveProperty('userId');
+    expect(out.lines[0]!.startsWith('{"level":"info","time":"')).toBe(true);
+  });
+});
