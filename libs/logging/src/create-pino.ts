@@ -18,7 +18,8 @@ export interface PinoInputs {
  */
 export async function createPino(options: LoggingModuleOptions, inputs: PinoInputs): Promise<KwikLoggers> {
   const context = inputs.context;
-  const destination = options.destination ?? (await defaultDestination(options, inputs.nodeEnv));
+  const owned = options.destination ? undefined : await defaultDestination(options, inputs.nodeEnv);
+  const destination = options.destination ?? owned!.stream;
   const base = { pid: process.pid, ...options.base };
   const root = pino(
     {
@@ -32,23 +33,47 @@ export async function createPino(options: LoggingModuleOptions, inputs: PinoInpu
     },
     destination,
   );
-  return { root, requestLog: new RequestLogWriter(root, destination, base) };
+  return {
+    root,
+    requestLog: new RequestLogWriter(root, destination, base),
+    close: owned?.close ?? (() => {}),
+  };
 }
 
-/** The two pino instances of the logging module. */
+/** What the logging module logs through. */
 export interface KwikLoggers {
   /** Everything the app logs: redacted, stamped with the request context. */
   root: PinoInstance;
   /** The one completion line per request (same destination and shape, without pino's overhead). */
   requestLog: RequestLogWriter;
+  /** Flushes and stops the default destination's flush timer (a no-op for a given destination). */
+  close(): void;
 }
 
+/** How often buffered stdout lines are flushed at the latest. */
+const FLUSH_INTERVAL_MS = 200;
+
+/**
+ * stdout, written asynchronously in batches of up to 4 KiB and at least every 200 ms; pino
+ * flushes what is buffered when the process exits. Pretty (TTY) output is written as it comes.
+ */
 async function defaultDestination(
   options: LoggingModuleOptions,
   nodeEnv: string,
-): Promise<DestinationStream> {
+): Promise<{ stream: DestinationStream; close(): void }> {
   const pretty = options.pretty ?? (Boolean(process.stdout.isTTY) && nodeEnv !== 'production');
-  if (!pretty) return pino.destination({ fd: 1, sync: false });
-  const { default: pinoPretty } = await import('pino-pretty');
-  return pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  if (pretty) {
+    const { default: pinoPretty } = await import('pino-pretty');
+    const stream = pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+    return { stream, close: () => {} };
+  }
+  const stream = pino.destination({ fd: 1, sync: false, minLength: 4096 });
+  const timer = setInterval(() => stream.flush(), FLUSH_INTERVAL_MS).unref();
+  return {
+    stream,
+    close: () => {
+      clearInterval(timer);
+      stream.flushSync();
+    },
+  };
 }

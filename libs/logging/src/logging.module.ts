@@ -1,4 +1,4 @@
-import { Inject, Module, Optional, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { Logger, LoggerModule } from 'nestjs-pino';
@@ -51,7 +51,7 @@ import { requestLogHook } from './request-log.hook.js';
   ],
   exports: [KWIK_PINO],
 })
-export class LoggingModule extends LoggingConfigurableModule implements OnModuleInit {
+export class LoggingModule extends LoggingConfigurableModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(LOGGING_MODULE_OPTIONS) private readonly options: LoggingModuleOptions,
     @Inject(KWIK_LOGGERS) private readonly loggers: KwikLoggers,
@@ -68,5 +68,10 @@ export class LoggingModule extends LoggingConfigurableModule implements OnModule
     const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (typeof fastify?.addHook !== 'function') return; // not an HTTP app (or not Fastify)
     fastify.addHook('onResponse', requestLogHook(this.loggers.requestLog, this.options.ignoreRoutes ?? []));
+  }
+
+  /** Writes out what is still buffered (logs made during shutdown included). */
+  onApplicationShutdown(): void {
+    this.loggers.close();
   }
 }
