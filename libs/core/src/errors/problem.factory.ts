@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
-import { ProblemException } from './problem.exception.js';
-import { ProblemKind, type ProblemFieldError, type ProblemKindValue } from './problem.types.js';
+import { ProblemException, type ProblemInit } from './problem.exception.js';
+import { ProblemKind, type ProblemKindValue } from './problem.types.js';
 
 interface StatusInfo {
   kind: ProblemKindValue;
@@ -82,16 +82,8 @@ function httpExceptionDetail(exception: HttpException): string {
   return exception.message;
 }
 
-/** The body of a problem before `type` is prefixed and `instance` / `requestId` are added. */
-export interface ProblemDraft {
-  status: number;
-  kind: ProblemKindValue;
-  title: string;
-  detail: string;
-  errors?: ProblemFieldError[];
-  extensions?: Record<string, unknown>;
-  headers?: Record<string, string>;
-}
+/** A problem before `type` is prefixed and `instance` / `requestId` are added. */
+export type ProblemDraft = ProblemInit;
 
 /**
  * Turns anything thrown during a request into a problem draft. Unknown errors become a bare

@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+interface PackResult {
+  name: string;
+  files: { path: string }[];
+}
+
+/** What `npm pack -w libs/<lib>` would publish (built by `npm test`'s build step first). */
+function packedFiles(lib: string): PackResult {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '-w', `libs/${lib}`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return (JSON.parse(out) as PackResult[])[0]!;
+}
+
+describe('every lib is a publishable package', () => {
+  it.each(['core', 'logging', 'database'])(
+    '@kwik/%s packs compiled JS, types and its README, no specs or sources',
+    (lib) => {
+      const { name, files } = packedFiles(lib);
+      const paths = files.map((f) => f.path);
+      expect(name).toBe(`@kwik/${lib}`);
+      expect(paths).toEqual(
+        expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']),
+      );
+      expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
+      expect(paths.filter((p) => /\.spec\.|tsbuildinfo/.test(p))).toEqual([]);
+    },
+  );
+});
