@@ -12,9 +12,10 @@ export interface PinoInputs {
 }
 
 /**
- * Builds the root pino logger: JSON lines with ISO time, redaction, and a mixin that stamps
+ * Builds the loggers: the root pino logger — JSON lines with ISO time, redaction, and a mixin that stamps
  * `requestId`, `userId`, `tenantId` and `ip` from the request context on every line — read
- * at the moment of the call, so what a guard adds shows up on every later line.
+ * at the moment of the call, so what a guard adds shows up on every later line — and the writer of
+ * the per-request completion line, on the same destination.
  */
 export async function createPino(options: LoggingModuleOptions, inputs: PinoInputs): Promise<KwikLoggers> {
   const context = inputs.context;
@@ -46,7 +47,7 @@ export interface KwikLoggers {
   root: PinoInstance;
   /** The one completion line per request (same destination and shape, without pino's overhead). */
   requestLog: RequestLogWriter;
-  /** Flushes and stops the default destination's flush timer (a no-op for a given destination). */
+  /** Writes out what the default destination buffered (a no-op for a given destination). */
   close(): void;
 }
 
@@ -68,12 +69,7 @@ async function defaultDestination(
     return { stream, close: () => {} };
   }
   const stream = pino.destination({ fd: 1, sync: false, minLength: 4096 });
-  const timer = setInterval(() => stream.flush(), FLUSH_INTERVAL_MS).unref();
-  return {
-    stream,
-    close: () => {
-      clearInterval(timer);
-      stream.flushSync();
-    },
-  };
+  // Unref'd: it never keeps the process alive, and keeps flushing lines logged after shutdown.
+  setInterval(() => stream.flush(), FLUSH_INTERVAL_MS).unref();
+  return { stream, close: () => stream.flushSync() };
 }

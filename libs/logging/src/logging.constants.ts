@@ -1,7 +1,7 @@
 /** Token of the root pino logger Kwik builds (inject it to log outside Nest's `Logger`). */
 export const KWIK_PINO = Symbol.for('kwik:logging:pino');
 
-/** Internal token of both pino instances ({@link KwikLoggers}). */
+/** Internal token of the root logger and the completion-line writer ({@link KwikLoggers}). */
 export const KWIK_LOGGERS = Symbol.for('kwik:logging:loggers');
 
 /** What is redacted from every log line unless told otherwise. */
