@@ -5,7 +5,7 @@ import http from 'node:http';
 import { Client } from 'pg';
 
 // Overridable to benchmark another build of the demo (a path relative to the repo root).
-export const DEMO_ENTRY = process.env.KWIK_BENCH_DEMO ?? 'apps/demo/dist/main.js';
+export const DEMO_ENTRY = process.env.KWIK_BENCH_DEMO ?? 'apps/demo/dist/bundle/main.mjs';
 export const DATABASE_URL =
   process.env.KWIK_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kwik_bench';
 const TENANT = 'acme';

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/postgres.js';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+// What `npm start` runs: the bundle of the compiled demo.
+const MAIN = fileURLToPath(new URL('../dist/bundle/main.mjs', import.meta.url));
 const SEED_CLI = fileURLToPath(new URL('../dist/seed-cli.js', import.meta.url));
 /** Every demo process a test started; afterEach kills any still running. */
 const spawned: ChildProcess[] = [];
@@ -60,7 +61,9 @@ describe('npm start: the built demo as a process', () => {
   let cleanup: (() => Promise<void> | void) | undefined;
   beforeAll(() => {
     if (!existsSync(MAIN))
-      throw new Error('apps/demo/dist/main.js is missing: run `npm run build` (npm test does it first)');
+      throw new Error(
+        'apps/demo/dist/bundle/main.mjs is missing: run `npm run build` (npm test does it first)',
+      );
   });
   afterEach(async () => {
     // A failed assertion must not leave a demo running.
