@@ -62,8 +62,9 @@ export async function createKwikApp(
   let registry: ReadinessRegistry | undefined;
   let context: RequestContext | undefined;
   let typeBase = DEFAULT_PROBLEM_TYPE_BASE;
-  // The first hook of every request: echo its id, refuse it while closing, and enter its
-  // context, so Nest middleware, guards, interceptors, pipes, handlers and filters run inside.
+  // Kwik's first hook of every request (after the adapter's own, before Nest middleware): echo
+  // its id, refuse it while closing, and enter its context, so Nest middleware, guards,
+  // interceptors, pipes, handlers and filters all run inside it.
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.header(header, request.id);
     if (registry?.closing) {
