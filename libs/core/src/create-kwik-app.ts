@@ -5,6 +5,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { KwikConfig } from './config/kwik-config.js';
 import { KwikError } from './errors/kwik.error.js';
 import { DEFAULT_PROBLEM_TYPE_BASE, PROBLEM_CONTENT_TYPE, ProblemKind } from './errors/problem.types.js';
+import { registerLivenessRoute } from './health/liveness.route.js';
 import { ReadinessRegistry } from './health/readiness.registry.js';
 import { linkContextStore } from './context/context.keys.js';
 import { ContextStore } from './context/context-store.js';
@@ -91,6 +92,7 @@ export async function createKwikApp(
   registry = app.get(ReadinessRegistry, { strict: false });
   context = app.get(RequestContext, { strict: false });
   typeBase = kwikOptions.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
+  registerLivenessRoute(adapter.getInstance());
   if (kwikOptions.docs !== false) setupOpenApi(app, kwikOptions.docs ?? {});
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { ProblemException } from '../errors/problem.exception.js';
@@ -6,9 +6,10 @@ import { KWIK_MODULE_OPTIONS } from '../kwik.module-definition.js';
 import type { KwikModuleOptions } from '../kwik-options.interface.js';
 import { ReadinessRegistry } from './readiness.registry.js';
 
-const LIVE = Object.freeze({ status: 'ok' });
-
-/** `/health/live` (the process answers) and `/health/ready` (its dependencies answer). */
+/**
+ * `/health/ready`: every registered dependency answers. (`/health/live` is a plain Fastify route,
+ * see `registerLivenessRoute`.)
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
@@ -21,13 +22,6 @@ export class HealthController {
     @Inject(KWIK_MODULE_OPTIONS) options: KwikModuleOptions,
   ) {
     this.defaultTimeoutMs = options.readinessTimeoutMs ?? 2000;
-  }
-
-  @Get('live')
-  @HttpCode(200)
-  @ApiOkResponse({ description: 'The process is up', schema: { example: LIVE } })
-  live(): typeof LIVE {
-    return LIVE;
   }
 
   @Get('ready')

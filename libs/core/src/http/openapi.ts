@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { documentLivenessRoute } from '../health/liveness.route.js';
 import type { KwikDocsOptions } from '../kwik-options.interface.js';
 
 /**
@@ -15,7 +16,7 @@ export function setupOpenApi(app: INestApplication, docs: KwikDocsOptions): void
     .setVersion(docs.version ?? '1.0.0')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup(path, app, () => SwaggerModule.createDocument(app, config), {
+  SwaggerModule.setup(path, app, () => documentLivenessRoute(SwaggerModule.createDocument(app, config)), {
     jsonDocumentUrl: `${path}/json`,
     yamlDocumentUrl: `${path}/yaml`,
   });
