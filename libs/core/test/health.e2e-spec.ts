@@ -1,4 +1,5 @@
-import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Module, type CanActivate, type OnModuleInit } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKwikApp, KwikModule, ReadinessRegistry, type KwikModuleOptions } from '@kwik/core';
@@ -36,6 +37,23 @@ describe('health', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok' });
     expect(res.headers['x-request-id']).toBeTruthy();
+  });
+
+  it('live answers even when a global guard rejects every Nest route', async () => {
+    @Injectable()
+    class DenyAll implements CanActivate {
+      canActivate(): boolean {
+        return false;
+      }
+    }
+    @Module({
+      imports: [KwikModule.forRoot({ docs: false })],
+      providers: [{ provide: APP_GUARD, useClass: DenyAll }],
+    })
+    class GuardedModule {}
+    app = await createKwikApp(GuardedModule, { handleSignals: false, nest: { logger: false } });
+    expect((await app.inject('/health/live')).statusCode).toBe(200);
+    expect((await app.inject('/health/ready')).statusCode).toBe(403);
   });
 
   it('ready checks registered dependencies and Redis, and names what is down', async () => {
