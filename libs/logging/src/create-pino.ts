@@ -55,7 +55,8 @@ export interface KwikLoggers {
 const FLUSH_INTERVAL_MS = 200;
 
 /**
- * stdout, written asynchronously in batches of up to 4 KiB and at least every 200 ms; pino
+ * stdout, written in batches of up to 4 KiB (one synchronous write each: no thread-pool round
+ * trip on the request's core) and at least every 200 ms; pino
  * flushes what is buffered when the process exits. Pretty (TTY) output is written as it comes.
  */
 async function defaultDestination(
@@ -68,7 +69,7 @@ async function defaultDestination(
     const stream = pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
     return { stream, close: () => {} };
   }
-  const stream = pino.destination({ fd: 1, sync: false, minLength: 4096 });
+  const stream = pino.destination({ fd: 1, sync: true, minLength: 4096 });
   // Unref'd: it never keeps the process alive, and keeps flushing lines logged after shutdown.
   setInterval(() => stream.flush(), FLUSH_INTERVAL_MS).unref();
   return { stream, close: () => stream.flushSync() };
