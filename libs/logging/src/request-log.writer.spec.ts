@@ -48,6 +48,26 @@ describe('RequestLogWriter', () => {
     expect(out.lines).toHaveLength(count);
   });
 
+  it('escapes strings that need it and keeps the line valid JSON', () => {
+    const out = capture();
+    const odd = { ...fields, userId: 'ü "quoted"\n', route: '/a/:id/"x"', tenantId: 'plain-1' };
+    new RequestLogWriter(pino(out.destination), out.destination, {}).write('warn', odd);
+    expect(JSON.parse(out.lines[0]!)).toMatchObject({
+      userId: odd.userId,
+      route: odd.route,
+      tenantId: 'plain-1',
+    });
+  });
+
+  it('writes a null route for unmatched requests', () => {
+    const out = capture();
+    new RequestLogWriter(pino(out.destination), out.destination, {}).write('warn', {
+      ...fields,
+      route: null,
+    });
+    expect(JSON.parse(out.lines[0]!).route).toBeNull();
+  });
+
   it('leaves out identity fields that are not known', () => {
     const out = capture();
     new RequestLogWriter(pino(out.destination), out.destination, {}).write('info', {

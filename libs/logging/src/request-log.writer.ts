@@ -1,5 +1,12 @@
 import type { DestinationStream, Logger as PinoInstance } from 'pino';
 
+const PLAIN = /^[\w.:/@{}*-]*$/;
+
+/** A JSON string literal; strings of plain characters need no escaping. */
+function quote(value: string): string {
+  return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
+}
+
 /** The fields of the completion line, in the order they are written. */
 export interface CompletionFields {
   requestId: string;
@@ -20,6 +27,8 @@ export interface CompletionFields {
  */
 export class RequestLogWriter {
   private readonly basePrefix: string;
+  private lastMs = 0;
+  private lastIso = '';
 
   constructor(
     private readonly root: PinoInstance,
@@ -32,13 +41,22 @@ export class RequestLogWriter {
 
   write(level: 'info' | 'warn' | 'error', f: CompletionFields): void {
     if (!this.root.isLevelEnabled(level)) return;
-    // Built by hand (only the strings go through JSON.stringify): ~1.5 µs cheaper a line than
-    // stringifying an object.
-    let line = `{"level":"${level}","time":"${new Date().toISOString()}",${this.basePrefix}"requestId":${JSON.stringify(f.requestId)}`;
-    if (f.userId !== undefined) line += `,"userId":${JSON.stringify(f.userId)}`;
-    if (f.tenantId !== undefined) line += `,"tenantId":${JSON.stringify(f.tenantId)}`;
-    if (f.ip !== undefined) line += `,"ip":${JSON.stringify(f.ip)}`;
-    line += `,"method":${JSON.stringify(f.method)},"route":${JSON.stringify(f.route)},"status":${f.status}`;
+    // Built by hand; strings of plain characters (ids, ips, methods, routes) skip JSON.stringify.
+    let line = `{"level":"${level}","time":"${this.isoNow()}",${this.basePrefix}"requestId":${quote(f.requestId)}`;
+    if (f.userId !== undefined) line += `,"userId":${quote(f.userId)}`;
+    if (f.tenantId !== undefined) line += `,"tenantId":${quote(f.tenantId)}`;
+    if (f.ip !== undefined) line += `,"ip":${quote(f.ip)}`;
+    line += `,"method":${quote(f.method)},"route":${f.route === null ? 'null' : quote(f.route)},"status":${f.status}`;
     this.destination.write(`${line},"durationMs":${f.durationMs},"msg":"request completed"}\n`);
+  }
+
+  /** The ISO time of now, formatted once per millisecond however many lines share it. */
+  private isoNow(): string {
+    const now = Date.now();
+    if (now !== this.lastMs) {
+      this.lastMs = now;
+      this.lastIso = new Date(now).toISOString();
+    }
+    return this.lastIso;
   }
 }
