@@ -1,7 +1,7 @@
 import { pino, stdTimeFunctions, type DestinationStream, type Logger as PinoInstance } from 'pino';
 import type { RequestContext } from '@kwik/core';
 import { DEFAULT_REDACT_PATHS } from './logging.constants.js';
-import { TickBatchingStream } from './internal/tick-batching.stream.js';
+import { ChunkingStream } from './internal/chunking.stream.js';
 import { RequestLogWriter } from './request-log.writer.js';
 import type { LoggingModuleOptions } from './logging-options.interface.js';
 
@@ -56,9 +56,8 @@ export interface KwikLoggers {
 const FLUSH_INTERVAL_MS = 200;
 
 /**
- * stdout: the lines of one event-loop turn are handed over as one chunk, written in batches of
- * up to 4 KiB (one synchronous write each: no thread-pool round trip on the request's core) and
- * at least every 200 ms; pino
+ * stdout, written in chunks of about 4 KiB (one synchronous write each: no thread-pool round
+ * trip on the request's core) and at least every 200 ms; pino
  * flushes what is buffered when the process exits. Pretty (TTY) output is written as it comes.
  */
 async function defaultDestination(
@@ -71,7 +70,7 @@ async function defaultDestination(
     const stream = pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
     return { stream, close: () => {} };
   }
-  const stream = new TickBatchingStream(pino.destination({ fd: 1, sync: true, minLength: 4096 }));
+  const stream = new ChunkingStream(pino.destination({ fd: 1, sync: true }));
   // Unref'd: it never keeps the process alive, and keeps flushing lines logged after shutdown.
   setInterval(() => stream.flush(), FLUSH_INTERVAL_MS).unref();
   return { stream, close: () => stream.flushSync() };

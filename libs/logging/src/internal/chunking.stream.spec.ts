@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TickBatchingStream, type FlushableStream } from './tick-batching.stream.js';
+import { ChunkingStream, type FlushableStream } from './chunking.stream.js';
 
 function target() {
   const writes: string[] = [];
@@ -16,29 +16,28 @@ function target() {
   return { writes, stream };
 }
 
-describe('TickBatchingStream', () => {
-  it('hands the lines of one event-loop turn to the destination as one chunk, in order', async () => {
+describe('ChunkingStream', () => {
+  it('hands lines to the destination in chunks once they reach the chunk size, in order', () => {
     const { writes, stream } = target();
-    const batching = new TickBatchingStream(stream);
-    batching.write('a\n');
-    batching.write('b\n');
-    batching.write('c\n');
+    const chunking = new ChunkingStream(stream, 6);
+    chunking.write('a\n');
+    chunking.write('b\n');
     expect(writes).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
+    chunking.write('c\n');
     expect(writes).toEqual(['a\nb\nc\n']);
-    batching.write('d\n');
-    batching.flush();
+    chunking.write('d\n');
+    chunking.flush();
     expect(writes).toEqual(['a\nb\nc\n', 'd\n']);
   });
 
   it('writes what is still queued when the process exits', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kwik-tick-'));
+    const dir = mkdtempSync(join(tmpdir(), 'kwik-chunk-'));
     const file = join(dir, 'out.log');
-    const module = fileURLToPath(new URL('../../dist/internal/tick-batching.stream.js', import.meta.url));
+    const module = fileURLToPath(new URL('../../dist/internal/chunking.stream.js', import.meta.url));
     const script = `
       import { pino } from 'pino';
-      const { TickBatchingStream } = await import(${JSON.stringify(module)});
-      const s = new TickBatchingStream(pino.destination({ dest: ${JSON.stringify(file)}, sync: true, minLength: 4096 }));
+      const { ChunkingStream } = await import(${JSON.stringify(module)});
+      const s = new ChunkingStream(pino.destination({ dest: ${JSON.stringify(file)}, sync: true }));
       for (let i = 0; i < 3; i++) s.write('line ' + i + '\\n');
       process.exit(0);`;
     try {
