@@ -124,4 +124,22 @@ describe('npm start: the built demo as a process', () => {
     expect(err).toContain('KWIK_SEED: must be true or false (got "perhaps")');
     expect(err).not.toMatch(/\n\s+at /);
   });
+
+  it('refuses to start on a missing database with one fix-it message and no stack', async () => {
+    const missing = new URL(
+      process.env.KWIK_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    );
+    missing.pathname = '/kwik_demo_missing_db';
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, DATABASE_URL: missing.href, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(out).toContain('[KWIK_DATABASE_NOT_FOUND] Database "kwik_demo_missing_db" does not exist');
+    expect(out).not.toMatch(/\n\s+at /);
+  });
 });

@@ -8,6 +8,12 @@ export const DatabaseErrorCode = {
   InvalidUrl: 'KWIK_DATABASE_INVALID_URL',
   /** An option has a value out of range (pool sizes, timeouts, table name). */
   InvalidOptions: 'KWIK_DATABASE_INVALID_OPTIONS',
+  /** The PostgreSQL server at `url` did not answer (refused, unknown host, timeout, starting up) after the retries. */
+  Unreachable: 'KWIK_DATABASE_UNREACHABLE',
+  /** The database named in `url` does not exist on the server. */
+  DatabaseNotFound: 'KWIK_DATABASE_NOT_FOUND',
+  /** The server refused the user or password in `url`. */
+  AuthFailed: 'KWIK_DATABASE_AUTH_FAILED',
   /** The embedded engine (`@electric-sql/pglite`) could not be loaded or opened. */
   EmbeddedUnavailable: 'KWIK_DATABASE_EMBEDDED_UNAVAILABLE',
   /** On embedded PGlite, a query went through the pool while this code holds the only connection in a transaction. */

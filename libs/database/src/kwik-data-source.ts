@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { describeConnectFailure } from './internal/connect-failure.js';
 
 /** Key under which prepared options carry what must be released after the pool is closed (embedded PGlite). */
 export const RELEASE_AFTER_DESTROY: unique symbol = Symbol('kwik:database:releaseAfterDestroy');
@@ -32,13 +33,19 @@ export class KwikDataSource extends DataSource {
     }
   }
 
-  /** Initialises, releasing the embedded engine when that fails (nobody would destroy it). */
+  /**
+   * Initialises, releasing the embedded engine when that fails (nobody would destroy it). A server
+   * that cannot be reached, a missing database or refused credentials become a DatabaseError
+   * (`KWIK_DATABASE_UNREACHABLE` / `_NOT_FOUND` / `_AUTH_FAILED`) that says what to fix.
+   */
   async initializeOrRelease(): Promise<this> {
     try {
       return await this.initialize();
     } catch (error) {
       await this.releaseOwned();
-      throw error;
+      const url =
+        'url' in this.options && typeof this.options.url === 'string' ? this.options.url : undefined;
+      throw describeConnectFailure(error, url);
     }
   }
 

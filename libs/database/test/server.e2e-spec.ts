@@ -117,6 +117,41 @@ describe('DatabaseModule on the PostgreSQL server', () => {
     await expect(boot).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
   });
 
+  it('refuses to boot on a database that does not exist, saying how to create it', async () => {
+    const missing = new URL(db.url);
+    missing.pathname = '/kwik_no_such_database';
+    const boot = Test.createTestingModule({
+      imports: [DatabaseModule.forRoot({ url: missing.href, retryAttempts: 0 })],
+    }).compile();
+    await expect(boot).rejects.toMatchObject({
+      code: DatabaseErrorCode.DatabaseNotFound,
+      message: expect.stringMatching(
+        /"kwik_no_such_database" does not exist .*createdb .* kwik_no_such_database/,
+      ),
+    });
+  });
+
+  it('refuses to boot when the server does not answer, after the configured retries', async () => {
+    const boot = Test.createTestingModule({
+      imports: [
+        DatabaseModule.forRoot({
+          url: 'postgres://postgres:secret@127.0.0.1:1/app',
+          retryAttempts: 1,
+          retryDelayMs: 10,
+        }),
+      ],
+    }).compile();
+    const error = await boot.then(
+      () => undefined,
+      (e: unknown) => e as Error & { code: string },
+    );
+    expect(error).toMatchObject({
+      code: DatabaseErrorCode.Unreachable,
+      message: expect.stringMatching(/Cannot reach the PostgreSQL server at 127\.0\.0\.1:1 \(ECONNREFUSED\)/),
+    });
+    expect(error?.message).not.toContain('secret');
+  });
+
   it('works alone with forRoot(), without KwikModule (no readiness registry)', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [DatabaseModule.forRoot({ url: db.url, entities: [Note], logging: false })],

@@ -14,29 +14,11 @@ import { SqlObserver } from '../sql-observer.js';
 import { TransactionManager } from '../transaction.manager.js';
 import { DatabaseReadiness } from './database-readiness.js';
 import { TransactionScope } from './transaction-scope.js';
+import { isUnreachable } from './connect-failure.js';
 
 /** Holds the options and the providers the TypeORM options factory needs (it can only see imported modules). */
 @Module({})
 class DatabaseHostModule {}
-
-const RETRYABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  '57P03',
-]);
-
-/** Only failures to reach the server are worth retrying; bad SQL or a failing migration are not. */
-export function isConnectionError(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && RETRYABLE_CODES.has(code)) return true;
-  return (
-    typeof message === 'string' &&
-    /timeout exceeded when trying to connect|Connection terminated/i.test(message)
-  );
-}
 
 function typeOrmModuleOptions(
   resolved: ResolvedDatabaseOptions,
@@ -47,7 +29,7 @@ function typeOrmModuleOptions(
     autoLoadEntities: resolved.autoLoadEntities,
     retryAttempts: resolved.retryAttempts,
     retryDelay: resolved.retryDelayMs,
-    toRetry: (error: unknown) => resolved.retryAttempts > 0 && isConnectionError(error),
+    toRetry: (error: unknown) => resolved.retryAttempts > 0 && isUnreachable(error),
   };
 }
 
