@@ -3,7 +3,7 @@ import { DatabaseError, DatabaseErrorCode } from '../database.errors.js';
 import { describeConnectFailure, isUnreachable } from './connect-failure.js';
 
 const pgError = (message: string, code: string) => Object.assign(new Error(message), { code });
-const URL_ = 'postgres://app:s3cret@db.internal:6543/shop';
+const SERVER_URL = 'postgres://app:s3cret@db.internal:6543/shop';
 
 describe('isUnreachable (what a server boot retries)', () => {
   it.each([
@@ -24,7 +24,7 @@ describe('isUnreachable (what a server boot retries)', () => {
 
 describe('describeConnectFailure', () => {
   it('names the missing database and the command that creates it', () => {
-    const error = describeConnectFailure(pgError('database "shop" does not exist', '3D000'), URL_);
+    const error = describeConnectFailure(pgError('database "shop" does not exist', '3D000'), SERVER_URL);
     expect(error).toMatchObject({
       code: DatabaseErrorCode.DatabaseNotFound,
       message: expect.stringContaining('createdb -h db.internal -U app shop'),
@@ -34,7 +34,7 @@ describe('describeConnectFailure', () => {
   it('names the refused user without the password', () => {
     const error = describeConnectFailure(
       pgError('password authentication failed for user "app"', '28P01'),
-      URL_,
+      SERVER_URL,
     );
     expect(error).toMatchObject({ code: DatabaseErrorCode.AuthFailed });
     expect((error as Error).message).toContain('user "app"');
@@ -43,7 +43,7 @@ describe('describeConnectFailure', () => {
 
   it('names the unreachable host and port and keeps the driver error as the cause', () => {
     const cause = pgError('connect ECONNREFUSED', 'ECONNREFUSED');
-    const error = describeConnectFailure(cause, URL_) as DatabaseError;
+    const error = describeConnectFailure(cause, SERVER_URL) as DatabaseError;
     expect(error.code).toBe(DatabaseErrorCode.Unreachable);
     expect(error.message).toMatch(/db\.internal:6543 \(ECONNREFUSED\)/);
     expect(error.cause).toBe(cause);
@@ -51,7 +51,7 @@ describe('describeConnectFailure', () => {
 
   it('leaves other errors, and embedded mode (no url), unchanged', () => {
     const sql = pgError('syntax error', '42601');
-    expect(describeConnectFailure(sql, URL_)).toBe(sql);
+    expect(describeConnectFailure(sql, SERVER_URL)).toBe(sql);
     const refused = pgError('connect ECONNREFUSED', 'ECONNREFUSED');
     expect(describeConnectFailure(refused, undefined)).toBe(refused);
   });
