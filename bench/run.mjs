@@ -54,6 +54,7 @@ const SERVERS = {
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.KWIK_BENCH_LOG_LEVEL ?? 'info',
       NODE_ENV: 'production',
+      APP_SECRET: process.env.APP_SECRET ?? 'kwik-bench-secret-not-for-production-0123456789',
       DATABASE_URL,
       KWIK_SEED: 'true',
     },

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { KwikModule } from '@kwik/core';
+import { DataModule } from '@kwik/data';
 import { DatabaseModule } from '@kwik/database';
 import { LoggingModule } from '@kwik/logging';
 import { DemoConfig } from './config/demo-config.js';
@@ -20,6 +21,7 @@ import { SeedService } from './seed/seed.service.js';
     }),
     LoggingModule.forRoot({ base: { service: 'kwik-demo' } }),
     DatabaseModule.forRootAsync({ inject: [DemoConfig], useFactory: demoDatabaseOptions }),
+    DataModule.forRoot({}),
     PostsModule,
   ],
   providers: [SeedService],

@@ -85,7 +85,10 @@ describe('demo: posts over HTTP (PostgreSQL server)', () => {
     ['/api/posts?limit=0', 'limit'],
     ['/api/posts?limit=101', 'limit'],
     ['/api/posts?after=not-a-cursor', 'after'],
-    ['/api/posts?sort=title', 'sort'],
+    ['/api/posts?sort=body', 'sort'],
+    ['/api/posts?filter[views][gt]=abc', 'filter[views][gt]'],
+    ['/api/posts?filter[secret]=1', 'filter[secret]'],
+    ['/api/posts?fields=id,passwordHash', 'fields'],
     ['/api/posts/not-a-uuid', 'id'],
   ])('GET %s → 400 problem naming %s', async (path, field) => {
     const res = await fetch(url(path));

@@ -23,7 +23,14 @@ interface Started {
 function startDemoProcess(env: Record<string, string | undefined>, cwd: string): Promise<Started> {
   const child = spawn(process.execPath, [MAIN], {
     cwd,
-    env: { ...process.env, PORT: '0', NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      APP_SECRET: 'kwik-demo-start-test-secret-0123456789abcdef',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   spawned.push(child);

@@ -7,9 +7,15 @@ export const POST_STATUSES = ['draft', 'published', 'archived'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
 /** A post of one tenant, written by one of its users. */
+/** The weighted full-text document of a post, kept by PostgreSQL (title weighs more than body). */
+export const POST_SEARCH_VECTOR =
+  "setweight(to_tsvector('english', coalesce(\"title\", '')), 'A') || setweight(to_tsvector('english', coalesce(\"body\", '')), 'B')";
+
 @Entity('posts')
 @Index(['tenantId', 'createdAt', 'id'])
-@Index(['tenantId', 'status', 'publishedAt'])
+// ("tenantId", status, "publishedAt" DESC NULLS LAST, id DESC): the shaped list's keyset order; made by a migration.
+@Index('IDX_posts_tenant_status_published', { synchronize: false })
+@Index('IDX_posts_search', { synchronize: false })
 export class Post extends KwikBaseEntity {
   @Column({ type: 'uuid' })
   tenantId!: string;
@@ -42,4 +48,15 @@ export class Post extends KwikBaseEntity {
   @ManyToOne(() => User, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'authorId' })
   author?: Relation<User>;
+
+  /** Full-text search document (generated; GIN-indexed by a migration). Never selected or written by the app. */
+  @Column({
+    type: 'tsvector',
+    select: false,
+    insert: false,
+    update: false,
+    generatedType: 'STORED',
+    asExpression: POST_SEARCH_VECTOR,
+  })
+  searchVector?: string;
 }

@@ -1,32 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  CreateCommentDto,
-  CreatePostDto,
-  ListPostsQuery,
-  PostIdParams,
-  UpdatePostDto,
-} from './dto/post.dto.js';
+import type { FastifyReply } from 'fastify';
+import { Shape, type ShapedList, type ShapedQuery } from '@kwik/data';
+import type { Post as PostEntity } from '../entities/index.js';
+import { CreateCommentDto, CreatePostDto, PostIdParams, UpdatePostDto } from './dto/post.dto.js';
 import { toCommentView, toPostView, type PostView } from './post.view.js';
+import { PostShape } from './post.shape.js';
 import { PostsService } from './posts.service.js';
-
-function linkHeader(
-  request: FastifyRequest,
-  query: ListPostsQuery,
-  next: string | null,
-  prev: string | null,
-): string {
-  const base = request.url.split('?')[0];
-  const url = (extra: Record<string, string>): string => {
-    const params = new URLSearchParams({ limit: String(query.limit), ...extra });
-    return `<${base}?${params.toString()}>`;
-  };
-  const links = [`${url({})}; rel="first"`];
-  if (next) links.push(`${url({ after: next })}; rel="next"`);
-  if (prev) links.push(`${url({ before: prev })}; rel="prev"`);
-  return links.join(', ');
-}
 
 @ApiTags('posts')
 @Controller('api/posts')
@@ -35,17 +15,11 @@ export class PostsController {
 
   @Get()
   @ApiOkResponse({
-    description: '`{ data: Post[], meta: { limit, nextCursor, prevCursor, total? } }`, RFC 8288 Link',
+    description:
+      '`{ data: Post[], meta: { limit, nextCursor, prevCursor, total?, page? } }` with an RFC 8288 `Link` header; CSV with `format=csv` or `Accept: text/csv`',
   })
-  async list(
-    @Query() query: ListPostsQuery,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ data: PostView[]; meta: Record<string, unknown> }> {
-    const page = await this.posts.list(query);
-    reply.header('link', linkHeader(request, query, page.meta.nextCursor, page.meta.prevCursor));
-    if (page.meta.total !== undefined) reply.header('x-total-count', String(page.meta.total));
-    return { data: page.data.map(toPostView), meta: page.meta };
+  async list(@Shape(PostShape) query: ShapedQuery): Promise<ShapedList<PostEntity>> {
+    return this.posts.list(query);
   }
 
   @Get(':id')

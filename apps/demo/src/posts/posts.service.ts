@@ -1,65 +1,28 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
+import { ShapedLists, type ShapedList, type ShapedQuery } from '@kwik/data';
 import { Comment, Post } from '../entities/index.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
 import { DemoActorService } from './demo-actor.service.js';
-import type { CreateCommentDto, CreatePostDto, ListPostsQuery, UpdatePostDto } from './dto/post.dto.js';
+import type { CreateCommentDto, CreatePostDto, UpdatePostDto } from './dto/post.dto.js';
 
-/** One page of posts, newest first. */
-export interface PostPage {
-  data: Post[];
-  meta: { limit: number; nextCursor: string | null; prevCursor: string | null; total?: number };
-}
-
-/** Hand-written posts CRUD (the data library replaces the list shaping). */
+/** Posts of the current tenant: the shaped list (@kwik/data) and hand-written item operations. */
 @Injectable()
 export class PostsService {
   constructor(
     @InjectRepository(Post) private readonly posts: Repository<Post>,
     @InjectRepository(Comment) private readonly comments: Repository<Comment>,
     private readonly actors: DemoActorService,
+    private readonly lists: ShapedLists,
   ) {}
 
-  async list(query: ListPostsQuery): Promise<PostPage> {
+  /** The shaped list of the current tenant's posts (filters, sort, fields, cursors, search, CSV). */
+  async list(query: ShapedQuery): Promise<ShapedList<Post>> {
     const { tenantId } = await this.actors.current();
-    const backwards = query.before !== undefined && query.after === undefined;
-    const cursor = query.after
-      ? decodeCursor(query.after, 'after')
-      : query.before
-        ? decodeCursor(query.before, 'before')
-        : undefined;
-    const qb = this.posts
-      .createQueryBuilder('post')
-      .leftJoinAndSelect('post.author', 'author')
-      .where('post.tenantId = :tenantId', { tenantId });
-    if (cursor) {
-      const op = backwards ? '>' : '<';
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where(`post.createdAt ${op} :at`, { at: cursor.createdAt })
-            .orWhere(`(post.createdAt = :at AND post.id ${op} :cid)`, { cid: cursor.id }),
-        ),
-      );
-    }
-    const order = backwards ? 'ASC' : 'DESC';
-    qb.orderBy('post.createdAt', order)
-      .addOrderBy('post.id', order)
-      .limit(query.limit + 1); // to-one join only: no row multiplication, so no DISTINCT subquery (take) needed
-    const rows = await qb.getMany();
-    const more = rows.length > query.limit;
-    const data = rows.slice(0, query.limit);
-    if (backwards) data.reverse();
-    const first = data[0];
-    const last = data[data.length - 1];
-    const meta: PostPage['meta'] = {
-      limit: query.limit,
-      nextCursor: last && (backwards ? cursor !== undefined : more) ? encodeCursor(last) : null,
-      prevCursor: first && (backwards ? more : cursor !== undefined) ? encodeCursor(first) : null,
-    };
-    if (query.count) meta.total = await this.posts.countBy({ tenantId });
-    return { data, meta };
+    return this.lists.list(
+      this.posts.createQueryBuilder('post').where('post.tenantId = :tenantId', { tenantId }),
+      query,
+    );
   }
 
   async get(id: string): Promise<Post> {

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { EnvNumber } from './env-transforms.js';
 
 /** Log levels accepted by `LOG_LEVEL`. */
@@ -43,6 +43,17 @@ export class KwikConfig {
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  /**
+   * The app's secret (at least 32 characters): libraries derive their signing keys from it (the
+   * data library's cursors; later auth tokens). Required in production by the libraries that sign;
+   * outside production they fall back to a random per-process secret. Generate one with
+   * `node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (generate one: openssl rand -base64 32)' })
+  APP_SECRET?: string;
 
   /** How long a shutdown waits for in-flight requests before closing their connections. @default 10000 */
   @EnvNumber()

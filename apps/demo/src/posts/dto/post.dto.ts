@@ -1,21 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
 } from 'class-validator';
-import { EnvBoolean } from '@kwik/core';
 import { POST_STATUSES, type PostStatus } from '../../entities/index.js';
 
 export class CreatePostDto {
@@ -52,32 +46,6 @@ export class UpdatePostDto extends PartialType(CreatePostDto) {}
 export class PostIdParams {
   @IsUUID('all', { message: 'id must be a UUID' })
   id!: string;
-}
-
-export class ListPostsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer between 1 and 100' })
-  @Min(1, { message: 'limit must be an integer between 1 and 100' })
-  @Max(100, { message: 'limit must be an integer between 1 and 100' })
-  limit: number = 20;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from meta.nextCursor' })
-  @IsOptional()
-  @IsString()
-  after?: string;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from meta.prevCursor' })
-  @IsOptional()
-  @IsString()
-  before?: string;
-
-  @ApiPropertyOptional({ description: 'Add meta.total and X-Total-Count' })
-  @IsOptional()
-  @EnvBoolean()
-  @IsBoolean({ message: 'count must be true or false' })
-  count?: boolean;
 }
 
 export class CreateCommentDto {

@@ -1,0 +1,155 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { CursorCodec } from '../query/cursor.codec.js';
+import { sortSpec, type ShapedQuery } from '../query/shaped-query.js';
+import { ShapedSql } from '../sql/shaped-sql.js';
+
+type RawRow = Record<string, unknown>;
+
+/** One page of a shaped list: the JSON body of `GET /resources`. */
+export interface ShapedPage<R = Record<string, unknown>> {
+  data: R[];
+  meta: {
+    limit: number;
+    nextCursor: string | null;
+    prevCursor: string | null;
+    /** With `count=true`: every row matching the filters and search. */
+    total?: number;
+    /** In offset mode (`page=`): the 1-based page number. */
+    page?: number;
+  };
+}
+
+/** Rows per query when a list is read whole (CSV export). */
+export const EXPORT_BATCH = 1000;
+
+/**
+ * A shaped list not yet run: return it from a controller method decorated by `@Shape()` and Kwik
+ * answers with a JSON page (plus `Link` and `X-Total-Count`) or, for `format=csv`, streams every
+ * matching row as CSV. Call {@link page} yourself to post-process rows.
+ *
+ * @example
+ * list(@Shape(PostShape) query: ShapedQuery) {
+ *   return this.lists.list(this.posts.createQueryBuilder('post'), query);
+ * }
+ */
+export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
+  constructor(
+    readonly queryBuilder: SelectQueryBuilder<T>,
+    readonly query: ShapedQuery,
+    private readonly codec: CursorCodec,
+  ) {}
+
+  /** Runs the list: the rows of the requested page, the cursors around it, and the total when asked. */
+  async page(): Promise<ShapedPage> {
+    const q = this.query;
+    const sql = new ShapedSql(this.queryBuilder, q);
+    const total = q.count ? this.count(sql) : undefined;
+    total?.catch(() => undefined); // awaited below; a failure then is not also an unhandled rejection
+    const reverse = q.cursor?.direction === 'before';
+    const raw: RawRow[] = [];
+    if (q.page !== undefined) {
+      raw.push(
+        ...(await sql.page(undefined, false, q.limit + 1, (q.page - 1) * q.limit).getRawMany<RawRow>()),
+      );
+    } else {
+      for (const segment of sql.keysetSegments(reverse)) {
+        raw.push(...(await sql.page(segment, reverse, q.limit + 1 - raw.length).getRawMany<RawRow>()));
+        if (raw.length > q.limit) break;
+      }
+    }
+    const more = raw.length > q.limit;
+    const rows = raw.slice(0, q.limit);
+    if (reverse) rows.reverse();
+    const first = rows.length ? this.cursorOf(rows[0]!) : null;
+    const last = rows.length ? this.cursorOf(rows.at(-1)!) : null;
+    const here = q.cursor ? this.codec.encode(q.shape.name, sortSpec(q.keys), q.cursor.values) : null;
+    let nextCursor: string | null;
+    let prevCursor: string | null;
+    if (q.page !== undefined) {
+      nextCursor = more ? last : null;
+      prevCursor = q.page > 1 ? first : null;
+    } else if (reverse) {
+      nextCursor = last ?? here;
+      prevCursor = more ? first : null;
+    } else {
+      nextCursor = more ? last : null;
+      prevCursor = q.cursor ? (first ?? here) : null;
+    }
+    return {
+      data: rows.map((row) => this.toObject(row)),
+      meta: {
+        limit: q.limit,
+        nextCursor,
+        prevCursor,
+        ...(q.page !== undefined ? { page: q.page } : {}),
+        ...(total !== undefined ? { total: await total } : {}),
+      },
+    };
+  }
+
+  /**
+   * Every matching row in list order (filters, search and sort apply; limit and cursors do not),
+   * as flat records keyed by field path, read in keyset batches of {@link EXPORT_BATCH} so memory
+   * stays constant however many rows there are.
+   */
+  async *rows(maxRows = Number.POSITIVE_INFINITY): AsyncGenerator<Record<string, unknown>> {
+    let query: ShapedQuery = { ...this.query, limit: EXPORT_BATCH };
+    delete (query as { cursor?: unknown }).cursor;
+    let emitted = 0;
+    for (;;) {
+      const sql = new ShapedSql(this.queryBuilder, query);
+      const batch: RawRow[] = [];
+      for (const segment of sql.keysetSegments(false)) {
+        batch.push(...(await sql.page(segment, false, EXPORT_BATCH - batch.length).getRawMany<RawRow>()));
+        if (batch.length >= EXPORT_BATCH) break;
+      }
+      for (const row of batch) {
+        if (emitted++ >= maxRows) return;
+        yield this.toFlat(row);
+      }
+      if (batch.length < EXPORT_BATCH) return;
+      query = { ...query, cursor: { direction: 'after', values: this.keysOf(batch.at(-1)!) } };
+    }
+  }
+
+  private async count(sql: ShapedSql<T>): Promise<number> {
+    const row = await sql
+      .filtered()
+      .select('COUNT(*)::int', 'total')
+      .orderBy()
+      .getRawOne<{ total: number }>();
+    return row?.total ?? 0;
+  }
+
+  private keysOf(row: RawRow): unknown[] {
+    return this.query.keys.map((_, i) => row[`k${i}`] ?? null);
+  }
+
+  private cursorOf(row: RawRow): string {
+    return this.codec.encode(this.query.shape.name, sortSpec(this.query.keys), this.keysOf(row));
+  }
+
+  private toObject(row: RawRow): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    this.query.fields.forEach((field, i) => {
+      const value = row[`f${i}`] ?? null;
+      if (field.relation === null) {
+        out[field.path] = value;
+        return;
+      }
+      if (row[`r_${field.relation}`] == null) {
+        out[field.relation] = null;
+        return;
+      }
+      const nested = (out[field.relation] ??= {}) as Record<string, unknown>;
+      nested[field.path.slice(field.relation.length + 1)] = value;
+    });
+    return out;
+  }
+
+  private toFlat(row: RawRow): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    this.query.fields.forEach((field, i) => (out[field.path] = row[`f${i}`] ?? null));
+    return out;
+  }
+}

@@ -1,0 +1,197 @@
+import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { RANK_FIELD, type ResolvedField, type SortKey } from '../shape/resolved-shape.js';
+import type { FilterClause, ShapedQuery } from '../query/shaped-query.js';
+import { keysetSegments, type KeysetKey, type SqlFragment } from './keyset.js';
+
+/** Kinds whose values leave PostgreSQL as text in cursors, so they come back exactly (no ms rounding). */
+const TEXT_KEY_KINDS = new Set(['timestamp', 'date', 'number', 'bigint']);
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Turns a {@link ShapedQuery} into SQL on a TypeORM query builder: joins only the relations the
+ * query touches, binds every value as a named parameter, selects only the requested columns (as
+ * raw aliases `f0..`, plus the cursor keys `k0..`), orders with nulls last.
+ */
+export class ShapedSql<T extends ObjectLiteral> {
+  private readonly alias: string;
+  private paramSeq = 0;
+
+  constructor(
+    private readonly base: SelectQueryBuilder<T>,
+    private readonly query: ShapedQuery,
+  ) {
+    this.alias = base.alias;
+  }
+
+  /** The SQL expression of a field (`"post"."title"`, `"post__author"."email"`, the rank). */
+  expr(field: ResolvedField): string {
+    if (field === RANK_FIELD) return this.rankExpr();
+    return `${this.base.escape(this.tableAlias(field.relation))}.${this.base.escape(field.column)}`;
+  }
+
+  /** Builder with joins, filters and search applied: what `count` and every page segment share. */
+  filtered(): SelectQueryBuilder<T> {
+    const qb = this.base.clone();
+    for (const relation of this.relations())
+      qb.leftJoin(`${this.alias}.${relation}`, this.tableAlias(relation));
+    if (this.query.filters.length > 0)
+      qb.andWhere(
+        new Brackets((w) => this.query.filters.forEach((f) => w.andWhere(this.filterSql(f), this.params))),
+      );
+    if (this.query.search !== undefined)
+      qb.andWhere(`${this.vectorExpr()} @@ ${this.tsQuery()}`, this.params);
+    return qb;
+  }
+
+  /** A page query: `filtered()` plus a keyset fragment, order, selection and limit. */
+  page(
+    where: SqlFragment | undefined,
+    reverse: boolean,
+    limit: number,
+    offset?: number,
+  ): SelectQueryBuilder<T> {
+    const qb = this.filtered();
+    if (where) qb.andWhere(where.sql, where.params);
+    qb.select([]);
+    this.query.fields.forEach((f, i) => qb.addSelect(this.expr(f), `f${i}`));
+    for (const relation of this.selectedRelations())
+      qb.addSelect(
+        this.expr({ ...this.query.shape.primary, relation, path: `${relation}.id` }),
+        `r_${relation}`,
+      );
+    this.query.keys.forEach((k, i) =>
+      qb.addSelect(
+        TEXT_KEY_KINDS.has(k.field.kind) ? `(${this.expr(k.field)})::text` : this.expr(k.field),
+        `k${i}`,
+      ),
+    );
+    this.query.keys.forEach((k, i) => {
+      const descending = k.descending !== reverse;
+      // Nulls last for nullable keys; NOT NULL keys keep PostgreSQL's default so plain indexes match.
+      const nulls = k.field.nullable ? (reverse ? 'NULLS FIRST' : 'NULLS LAST') : undefined;
+      if (i === 0) qb.orderBy(this.expr(k.field), descending ? 'DESC' : 'ASC', nulls);
+      else qb.addOrderBy(this.expr(k.field), descending ? 'DESC' : 'ASC', nulls);
+    });
+    qb.limit(limit);
+    if (offset !== undefined) qb.offset(offset);
+    return qb.setParameters({ ...qb.getParameters(), ...this.params });
+  }
+
+  /** The WHERE segments for the query's cursor (none without a cursor). */
+  keysetSegments(reverse: boolean): (SqlFragment | undefined)[] {
+    const cursor = this.query.cursor;
+    if (!cursor) return [undefined];
+    const keys: KeysetKey[] = this.query.keys.map((k: SortKey) => ({
+      sql: this.expr(k.field),
+      descending: k.descending,
+      nullable: k.field.nullable,
+    }));
+    return keysetSegments(keys, cursor.values, reverse, `kc${this.paramSeq++}_`);
+  }
+
+  /** Relations (to-one) the query touches in fields, filters or sort. */
+  private relations(): Set<string> {
+    const used = new Set<string>();
+    for (const f of [
+      ...this.query.fields,
+      ...this.query.filters.map((c) => c.field),
+      ...this.query.keys.map((k) => k.field),
+    ])
+      if (f.relation) used.add(f.relation);
+    return used;
+  }
+
+  private selectedRelations(): Set<string> {
+    return new Set(this.query.fields.flatMap((f) => (f.relation ? [f.relation] : [])));
+  }
+
+  private tableAlias(relation: string | null): string {
+    return relation === null ? this.alias : `${this.alias}__${relation}`;
+  }
+
+  private readonly params: Record<string, unknown> = {};
+
+  private bind(value: unknown): string {
+    const name = `kf${this.paramSeq++}`;
+    this.params[name] = value;
+    return `:${name}`;
+  }
+
+  private filterSql({ field, op, value }: FilterClause): string {
+    const e = this.expr(field);
+    if (field.isArray) {
+      switch (op) {
+        case 'eq':
+          return `${this.bind(value)} = ANY(${e})`;
+        case 'contains':
+          return `${e} @> ${this.bind(value)}`;
+        case 'in':
+          return `${e} && ${this.bind(value)}`;
+        default:
+          return `${e} IS ${value ? '' : 'NOT '}NULL`;
+      }
+    }
+    switch (op) {
+      case 'eq':
+        return `${e} = ${this.bind(value)}`;
+      case 'ne':
+        return `${e} IS DISTINCT FROM ${this.bind(value)}`;
+      case 'gt':
+        return `${e} > ${this.bind(value)}`;
+      case 'gte':
+        return `${e} >= ${this.bind(value)}`;
+      case 'lt':
+        return `${e} < ${this.bind(value)}`;
+      case 'lte':
+        return `${e} <= ${this.bind(value)}`;
+      case 'in':
+        return `${e} = ANY(${this.bind(value)})`;
+      case 'nin':
+        return `NOT (${e} = ANY(${this.bind(value)}))`;
+      case 'contains':
+        return `${e} LIKE ${this.bind(`%${escapeLike(value as string)}%`)}`;
+      case 'icontains':
+        return `${e} ILIKE ${this.bind(`%${escapeLike(value as string)}%`)}`;
+      case 'startsWith':
+        return `${e} LIKE ${this.bind(`${escapeLike(value as string)}%`)}`;
+      case 'isNull':
+        return `${e} IS ${value ? '' : 'NOT '}NULL`;
+      case 'between': {
+        const [low, high] = value as [unknown, unknown];
+        return `${e} BETWEEN ${this.bind(low)} AND ${this.bind(high)}`;
+      }
+    }
+  }
+
+  private searchConfig(): string {
+    return `${this.bindOnce('kconfig', this.query.shape.search!.config)}::regconfig`;
+  }
+
+  private tsQuery(): string {
+    return `websearch_to_tsquery(${this.searchConfig()}, ${this.bindOnce('ksearch', this.query.search)})`;
+  }
+
+  private vectorExpr(): string {
+    const search = this.query.shape.search!;
+    if (search.vectorColumn)
+      return `${this.base.escape(this.alias)}.${this.base.escape(search.vectorColumn)}`;
+    return search.fields
+      .map(
+        ({ field, weight }) =>
+          `setweight(to_tsvector(${this.searchConfig()}, coalesce(${this.expr(field)}, '')), '${weight}')`,
+      )
+      .join(' || ');
+  }
+
+  private rankExpr(): string {
+    return `ts_rank(${this.vectorExpr()}, ${this.tsQuery()})`;
+  }
+
+  private bindOnce(name: string, value: unknown): string {
+    this.params[name] = value;
+    return `:${name}`;
+  }
+}
