@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { ProblemException } from '@kwik/core';
+import type { ResolvedField, ResolvedShape } from '../shape/resolved-shape.js';
+import type { FilterOperator } from '../shape/shape.types.js';
+import { CursorCodec } from './cursor.codec.js';
+import { parseShapedQuery } from './parse-shaped-query.js';
+
+const field = (
+  path: string,
+  kind: ResolvedField['kind'],
+  extra: Partial<ResolvedField> = {},
+): ResolvedField => ({
+  path,
+  relation: path.includes('.') ? path.split('.')[0]! : null,
+  column: path.split('.').at(-1)!,
+  kind,
+  isArray: false,
+  nullable: false,
+  ...extra,
+});
+
+/** A resolved shape built by hand for parser specs (no database needed). */
+function testShape(overrides: Partial<ResolvedShape> = {}): ResolvedShape {
+  const id = field('id', 'uuid');
+  const title = field('title', 'text');
+  const views = field('views', 'integer');
+  const status = field('status', 'enum', { enumValues: ['draft', 'published'] });
+  const publishedAt = field('publishedAt', 'timestamp', { nullable: true });
+  const tags = field('tags', 'text', { isArray: true });
+  const email = field('author.email', 'text', { nullable: true });
+  const ops = (...list: FilterOperator[]) => new Set(list);
+  return {
+    name: 'posts',
+    entity: class Post {},
+    primary: id,
+    fields: new Map([id, title, views, status, publishedAt, email].map((f) => [f.path, f])),
+    defaultFields: ['id', 'title'],
+    filters: new Map([
+      ['title', { field: title, ops: ops('eq', 'contains', 'icontains', 'startsWith') }],
+      ['views', { field: views, ops: ops('eq', 'gt', 'gte', 'lt', 'lte', 'between', 'in') }],
+      ['status', { field: status, ops: ops('eq', 'in', 'nin') }],
+      ['publishedAt', { field: publishedAt, ops: ops('gte', 'lt', 'isNull') }],
+      ['tags', { field: tags, ops: ops('eq', 'contains') }],
+      ['author.email', { field: email, ops: ops('eq') }],
+      ['id', { field: id, ops: ops('eq', 'in') }],
+    ]),
+    sortable: new Map([views, publishedAt, title].map((f) => [f.path, f])),
+    defaultSort: [{ field: publishedAt, descending: true }],
+    limit: { default: 20, max: 100 },
+    offset: false,
+    maxListValues: 5,
+    ...overrides,
+  };
+}
+
+const codec = new CursorCodec('a-test-secret-of-at-least-32-characters!');
+const shape = testShape();
+
+function problemsOf(
+  query: Record<string, unknown>,
+  s: ResolvedShape = shape,
+): { field: string; message: string }[] {
+  try {
+    parseShapedQuery(s, query, codec);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProblemException);
+    const problem = (error as ProblemException).problem;
+    expect(problem.status).toBe(400);
+    return problem.errors ?? [];
+  }
+  throw new Error(`expected a 400 for ${JSON.stringify(query)}`);
+}
+
+describe('parseShapedQuery: accepted input', () => {
+  it('applies the defaults: default fields, default sort plus the primary key, default limit', () => {
+    const q = parseShapedQuery(shape, {}, codec);
+    expect(q.fields.map((f) => f.path)).toEqual(['id', 'title']);
+    expect(q.keys.map((k) => `${k.descending ? '-' : ''}${k.field.path}`)).toEqual(['-publishedAt', '-id']);
+    expect(q).toMatchObject({ limit: 20, count: false, format: 'json', filters: [] });
+  });
+
+  it.each([
+    ['filter[title]', 'Hello', 'eq', 'Hello'],
+    ['filter[title][icontains]', "o'brien; DROP TABLE x", 'icontains', "o'brien; DROP TABLE x"],
+    ['filter[views][gt]', '10', 'gt', 10],
+    ['filter[views][between]', '1,5', 'between', [1, 5]],
+    ['filter[views][in]', '1,2,3', 'in', [1, 2, 3]],
+    ['filter[status][nin]', 'draft', 'nin', ['draft']],
+    ['filter[publishedAt][gte]', '2026-01-31T12:00:00Z', 'gte', '2026-01-31T12:00:00Z'],
+    ['filter[publishedAt][isNull]', 'true', 'isNull', true],
+    ['filter[tags]', 'news', 'eq', 'news'],
+    ['filter[tags][contains]', 'news,ops', 'contains', ['news', 'ops']],
+    ['filter[author.email]', 'a@b.test', 'eq', 'a@b.test'],
+    ['filter[id]', '5F0C6C1E-9D7B-4BB0-8C35-0D3A4B8C9E01', 'eq', '5f0c6c1e-9d7b-4bb0-8c35-0d3a4b8c9e01'],
+  ])('%s=%s → %s %j', (key, value, op, parsed) => {
+    const q = parseShapedQuery(shape, { [key]: value }, codec);
+    expect(q.filters).toHaveLength(1);
+    expect(q.filters[0]).toMatchObject({ op, value: parsed });
+  });
+
+  it('parses sort, fields, limit and count together', () => {
+    const q = parseShapedQuery(
+      shape,
+      { sort: 'views,-title', fields: 'title,author.email', limit: '100', count: 'true' },
+      codec,
+    );
+    expect(q.keys.map((k) => `${k.descending ? '-' : ''}${k.field.path}`)).toEqual([
+      'views',
+      '-title',
+      '-id',
+    ]);
+    expect(q.fields.map((f) => f.path)).toEqual(['title', 'author.email']);
+    expect(q).toMatchObject({ limit: 100, count: true });
+  });
+
+  it('accepts its own cursor for the same sort, and the page param where offsets are allowed', () => {
+    const first = parseShapedQuery(shape, { sort: 'views' }, codec);
+    const cursor = codec.encode('posts', 'views,id', [3, '5f0c6c1e-9d7b-4bb0-8c35-0d3a4b8c9e01']);
+    expect(parseShapedQuery(shape, { sort: 'views', before: cursor }, codec).cursor).toEqual({
+      direction: 'before',
+      values: [3, '5f0c6c1e-9d7b-4bb0-8c35-0d3a4b8c9e01'],
+    });
+    expect(first.cursor).toBeUndefined();
+    expect(parseShapedQuery(testShape({ offset: true }), { page: '3' }, codec).page).toBe(3);
+  });
+});
+
+describe('parseShapedQuery: refused input (400, naming the parameter and what is allowed)', () => {
+  it.each([
+    [{ 'filter[nope]': '1' }, 'filter[nope]', /not filterable; filterable fields: title, views/],
+    [
+      { 'filter[title][gt]': 'a' },
+      'filter[title][gt]',
+      /operator "gt" is not allowed on title; allowed: eq, contains/,
+    ],
+    [{ 'filter[views][gt]': 'abc' }, 'filter[views][gt]', /must be an integer/],
+    [{ 'filter[views]': '99999999999' }, 'filter[views]', /must be an integer between/],
+    [{ 'filter[views][between]': '1' }, 'filter[views][between]', /two values/],
+    [{ 'filter[views][in]': '1,,2' }, 'filter[views][in]', /empty value/],
+    [{ 'filter[views][in]': '1,2,3,4,5,6' }, 'filter[views][in]', /at most 5/],
+    [{ 'filter[status]': 'deleted' }, 'filter[status]', /must be one of draft, published/],
+    [{ 'filter[publishedAt][gte]': '2026-02-30' }, 'filter[publishedAt][gte]', /not a calendar date/],
+    [{ 'filter[publishedAt][gte]': 'yesterday' }, 'filter[publishedAt][gte]', /ISO 8601/],
+    [{ 'filter[publishedAt][isNull]': 'yes' }, 'filter[publishedAt][isNull]', /true or false/],
+    [{ 'filter[id]': "1' OR '1'='1" }, 'filter[id]', /must be a UUID/],
+    [{ 'filter[title]': 'a\u0000b' }, 'filter[title]', /NUL/],
+    [{ 'filter[title]': 'x'.repeat(501) }, 'filter[title]', /at most 500/],
+    [{ 'filter[views][gt][x]': '1' }, 'filter[views][gt][x]', /malformed/],
+    [{ 'filter[]': '1' }, 'filter[]', /malformed/],
+    [{ filter: '1' }, 'filter', /malformed/],
+    [{ 'filter[title]': ['a', 'b'] }, 'filter[title]', /more than once/],
+    [{ sort: 'body' }, 'sort', /"body" is not sortable; sortable fields: views, publishedAt, title/],
+    [{ sort: 'views,views' }, 'sort', /twice/],
+    [{ sort: '' }, 'sort', /not sortable/],
+    [{ fields: 'id,passwordHash' }, 'fields', /"passwordHash" is not selectable/],
+    [{ limit: '0' }, 'limit', /from 1 to 100/],
+    [{ limit: '101' }, 'limit', /from 1 to 100/],
+    [{ limit: '1e2' }, 'limit', /from 1 to 100/],
+    [{ count: 'yes' }, 'count', /true or false/],
+    [{ format: 'xml' }, 'format', /json or csv/],
+    [{ page: '2' }, 'page', /cursors only/],
+    [{ q: 'words' }, 'q', /no full-text search/],
+    [{ after: 'a', before: 'b' }, 'before', /cannot be combined/],
+    [{ after: 'forged.cursor' }, 'after', /not issued/],
+    [{ unknown: '1' }, 'unknown', /not a parameter of this list/],
+  ])('%j → %s', (query, field, message) => {
+    const errors = problemsOf(query);
+    const named = errors.find((e) => e.field === field);
+    expect(named, JSON.stringify(errors)).toBeDefined();
+    expect(named!.message).toMatch(message);
+  });
+
+  it('reports every problem of a request at once', () => {
+    const errors = problemsOf({ 'filter[nope]': '1', sort: 'body', limit: '0' });
+    expect(errors.map((e) => e.field)).toEqual(['filter[nope]', 'sort', 'limit']);
+  });
+
+  it('refuses a cursor replayed with another sort, and a repeated operator', () => {
+    const cursor = codec.encode('posts', '-publishedAt,-id', [null, '5f0c6c1e-9d7b-4bb0-8c35-0d3a4b8c9e01']);
+    expect(problemsOf({ sort: 'views', after: cursor })[0]).toMatchObject({
+      field: 'after',
+      message: /sort changed/,
+    });
+    expect(problemsOf({ 'filter[views]': '1', 'filter[views][eq]': '2' })[0]).toMatchObject({
+      field: 'filter[views][eq]',
+      message: /repeats the eq filter/,
+    });
+  });
+
+  it('refuses a query with too many parameters', () => {
+    const query = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`p${i}`, '1']));
+    expect(problemsOf(query)[0]).toMatchObject({ field: 'query', message: /at most 64/ });
+  });
+});
