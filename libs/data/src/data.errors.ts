@@ -6,8 +6,6 @@ export const DataErrorCode = {
   InvalidShape: 'KWIK_DATA_INVALID_SHAPE',
   /** An option of `DataModule` is out of range, or the cursor secret is missing in production. */
   InvalidOptions: 'KWIK_DATA_INVALID_OPTIONS',
-  /** A shaped list was used without `DataModule` (or before the app initialised). */
-  NotRegistered: 'KWIK_DATA_NOT_REGISTERED',
 } as const;
 
 export type DataErrorCodeValue = (typeof DataErrorCode)[keyof typeof DataErrorCode];
