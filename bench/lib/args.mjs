@@ -14,11 +14,11 @@ const USAGE = `Usage: node bench/run.mjs [--quick] [--only fastify,nest,kwik] [-
   --tool         load generator (default autocannon; wrk only when installed)
   --no-pin       do not pin servers / load generator to separate cores`;
 
-class UsageError extends Error {
+export class UsageError extends Error {
   name = 'UsageError';
 }
 
-function positiveInt(name, raw, { min = 1, max = 100000 } = {}) {
+export function positiveInt(name, raw, { min = 1, max = 100000 } = {}) {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new UsageError(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
@@ -38,7 +38,7 @@ function parseOnly(raw) {
   return ALL_SERVERS.filter((s) => list.includes(s));
 }
 
-function splitArgv(argv) {
+export function splitArgv(argv) {
   const out = [];
   for (const a of argv) {
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;

@@ -19,11 +19,16 @@ class LatencyHistogram {
   constructor(maxMs = 5000) {
     this.counts = new Uint32Array(Math.ceil(maxMs / LatencyHistogram.BUCKET_MS) + 1);
     this.total = 0;
+    this.sum = 0;
   }
   record(ms) {
+    this.sum += ms;
     const i = Math.min(this.counts.length - 1, Math.floor(ms / LatencyHistogram.BUCKET_MS));
     this.counts[i]++;
     this.total++;
+  }
+  mean() {
+    return this.total === 0 ? null : this.sum / this.total;
   }
   percentile(p) {
     if (this.total === 0) return null;
@@ -44,6 +49,7 @@ function fromAutocannon(r, hist) {
     reqPerSec: r.requests.average,
     p50Ms: hist.percentile(50) ?? r.latency.p50,
     p99Ms: hist.percentile(99) ?? r.latency.p99,
+    meanMs: hist.mean() ?? r.latency.mean,
     total: r.requests.total,
     non2xx: r.non2xx,
     errors: r.errors,
@@ -88,6 +94,7 @@ export function parseWrk(out, duration) {
     reqPerSec: num(/Requests\/sec:\s+([\d.]+)/) || total / duration,
     p50Ms: pct(50),
     p99Ms: pct(99),
+    meanMs: toMs(/^\s*Latency\s+(\S+)/m.exec(out)?.[1] ?? ''),
     total,
     non2xx: num(/Non-2xx or 3xx responses: (\d+)/),
     errors: sock ? Number(sock[1]) + Number(sock[2]) + Number(sock[3]) : 0,
@@ -147,6 +154,7 @@ export function aggregateRuns(runs, median) {
     reqPerSecRuns: runs.map((r) => Math.round(r.reqPerSec)),
     p50Ms: median(runs.map((r) => r.p50Ms)),
     p99Ms: median(runs.map((r) => r.p99Ms)),
+    meanMs: median(runs.map((r) => r.meanMs)),
     total: sum('total'),
     non2xx: sum('non2xx'),
     errors: sum('errors'),

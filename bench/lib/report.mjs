@@ -1,5 +1,6 @@
 // Tables, ratios, the informational targets and the JSON file.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname } from 'node:path';
 
 export const TARGETS = {
@@ -15,12 +16,12 @@ export function median(values) {
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
-function fmt(n, digits = 0) {
+export function fmt(n, digits = 0) {
   if (n === null || n === undefined || Number.isNaN(n)) return 'n/a';
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-function table(headers, rows) {
+export function table(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) =>
     cells.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i])));
@@ -109,16 +110,17 @@ export function printLoad(results) {
   );
 }
 
-const spread = (runs) => (runs?.length > 1 ? `${fmt(Math.min(...runs))}-${fmt(Math.max(...runs))}` : '-');
-const times = (x) => (x === null || x === undefined ? 'n/a' : `${fmt(x, 2)}x`);
-const pct = (x) => (x === null || x === undefined ? 'n/a' : `${Math.round(x * 100)}%`);
+export const spread = (runs) =>
+  runs?.length > 1 ? `${fmt(Math.min(...runs))}-${fmt(Math.max(...runs))}` : '-';
+export const times = (x) => (x === null || x === undefined ? 'n/a' : `${fmt(x, 2)}x`);
+export const pct = (x) => (x === null || x === undefined ? 'n/a' : `${Math.round(x * 100)}%`);
 
 /** The load generator used (nearly) a whole core: the server may have had more to give. */
 export function clientBound(load) {
   return typeof load.loadgenCpu === 'number' && load.loadgenCpu >= 0.9;
 }
 
-function codes(statusCodes) {
+export function codes(statusCodes) {
   return Object.entries(statusCodes ?? {})
     .filter(([c]) => !c.startsWith('2'))
     .map(([c, n]) => `${n}x${c}`)
@@ -235,4 +237,16 @@ export function printTargets(targets) {
 export function writeJson(file, results) {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** The machine a run was measured on, for the JSON file. */
+export function machineInfo() {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memGb: os.totalmem() / 2 ** 30,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
 }
