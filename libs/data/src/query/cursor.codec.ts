@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** Longest cursor accepted before any decoding is attempted. */
 export const MAX_CURSOR_LENGTH = 2048;
@@ -18,7 +18,11 @@ export class CursorRejected extends Error {}
  * codec.decode('posts', '-publishedAt,-id', c); // → the values
  */
 export class CursorCodec {
-  constructor(private readonly secret: string) {}
+  private readonly key: KeyObject;
+
+  constructor(secret: string) {
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+  }
 
   encode(resource: string, sort: string, values: readonly unknown[]): string {
     const payload = Buffer.from(JSON.stringify(values)).toString('base64url');
@@ -49,7 +53,7 @@ export class CursorCodec {
   }
 
   private sign(resource: string, sort: string, payload: string): Buffer {
-    return createHmac('sha256', this.secret)
+    return createHmac('sha256', this.key)
       .update(`kwik-cursor\n${resource}\n${sort}\n${payload}`)
       .digest()
       .subarray(0, SIGNATURE_BYTES);

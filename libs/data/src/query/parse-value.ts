@@ -21,6 +21,16 @@ function inRange(raw: string, [min, max]: readonly [bigint, bigint]): boolean {
   return n >= min && n <= max;
 }
 
+/**
+ * Whether PostgreSQL can read a number into a `real` / `double precision` column's type: it refuses
+ * a value that overflows to infinity or underflows to zero (`"1e39" is out of range for type real`).
+ */
+function fitsFloat(raw: string, float: 'real' | 'double'): boolean {
+  const n = float === 'real' ? Math.fround(Number(raw)) : Number(raw);
+  if (!Number.isFinite(n)) return false;
+  return n !== 0 || !/[1-9]/.test(raw.split(/e/i)[0]!);
+}
+
 function daysIn(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
@@ -58,9 +68,12 @@ export function parseValue(raw: string, field: ResolvedField): Parsed {
         ? { ok: true, value: raw }
         : fail('must be a 64-bit integer');
     case 'number':
-      return NUMBER.test(raw) && Number.isFinite(Number(raw))
+      if (!NUMBER.test(raw) || !Number.isFinite(Number(raw))) return fail('must be a number');
+      return !field.float || fitsFloat(raw, field.float)
         ? { ok: true, value: raw }
-        : fail('must be a number');
+        : fail(
+            `is out of range for a ${field.float === 'real' ? 'real (float4)' : 'double precision'} column`,
+          );
     case 'boolean':
       return raw === 'true' || raw === 'false'
         ? { ok: true, value: raw === 'true' }

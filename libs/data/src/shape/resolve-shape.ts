@@ -38,6 +38,15 @@ const KIND_BY_TYPE: Record<string, ValueKind> = {
   'simple-enum': 'enum',
 };
 
+/** Floating-point column types, whose range is narrower than what `numeric` takes. */
+const FLOAT_BY_TYPE: Record<string, 'real' | 'double'> = {
+  real: 'real',
+  float4: 'real',
+  float: 'double',
+  float8: 'double',
+  'double precision': 'double',
+};
+
 const EQUALITY: FilterOperator[] = ['eq', 'ne', 'in', 'nin', 'isNull'];
 const COMPARABLE: FilterOperator[] = [...EQUALITY, 'gt', 'gte', 'lt', 'lte', 'between'];
 const TEXT: FilterOperator[] = [...EQUALITY, 'contains', 'icontains', 'startsWith'];
@@ -68,7 +77,8 @@ function kindOf(column: ColumnMetadata): ValueKind {
   const { type } = column;
   if (typeof type === 'string') return KIND_BY_TYPE[type] ?? 'other';
   if (type === String) return 'text';
-  if (type === Number) return 'number';
+  // TypeORM's PostgreSQL driver stores a column typed only by a TypeScript `number` as `integer`.
+  if (type === Number) return 'integer';
   if (type === Boolean) return 'boolean';
   if (type === Date) return 'timestamp';
   return 'other';
@@ -135,6 +145,9 @@ class ShapeResolution {
       isArray: column.isArray,
       nullable: column.isNullable || relation !== null,
       ...(kind === 'enum' && column.enum ? { enumValues: column.enum.map(String) } : {}),
+      ...(typeof column.type === 'string' && FLOAT_BY_TYPE[column.type]
+        ? { float: FLOAT_BY_TYPE[column.type] }
+        : {}),
     };
   }
 }

@@ -15,6 +15,8 @@ export interface ResolvedField {
   readonly isArray: boolean;
   readonly nullable: boolean;
   readonly enumValues?: readonly string[];
+  /** For `number` columns stored as `real` (float4) or `double precision`: values outside its range are refused. */
+  readonly float?: 'real' | 'double';
 }
 
 /** A sort key: a field and its direction. Nulls always sort last. */

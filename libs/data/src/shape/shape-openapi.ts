@@ -12,7 +12,7 @@ const OP_HELP: Record<FilterOperator, string> = {
   lt: 'less than',
   lte: 'less than or equal',
   in: 'one of a comma list',
-  nin: 'none of a comma list',
+  nin: 'none of a comma list (nulls included)',
   contains: 'contains the text',
   icontains: 'contains the text, ignoring case',
   startsWith: 'starts with the text',

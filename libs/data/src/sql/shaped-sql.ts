@@ -149,8 +149,11 @@ export class ShapedSql<T extends ObjectLiteral> {
         return `${e} <= ${this.bind(value)}`;
       case 'in':
         return `${e} = ANY(${this.bind(value)})`;
-      case 'nin':
-        return `NOT (${e} = ANY(${this.bind(value)}))`;
+      case 'nin': {
+        // Like `ne`, a null is "none of the list" (plain NOT IN would drop the null rows).
+        const notIn = `NOT (${e} = ANY(${this.bind(value)}))`;
+        return field.nullable ? `(${e} IS NULL OR ${notIn})` : notIn;
+      }
       case 'contains':
         return `${e} LIKE ${this.bind(`%${escapeLike(value as string)}%`)}`;
       case 'icontains':
