@@ -93,6 +93,15 @@ describe('shaped list: full-text search and CSV', () => {
     expect(back.data).toEqual(rows.slice(0, 7));
   });
 
+  it('refuses a relevance cursor replayed with other search words', async () => {
+    const cursor = (await search('q=common&limit=7')).meta.nextCursor;
+    const { res, body } = await t.get<{ errors: { field: string; message: string }[] }>(
+      `/search-items?q=quantum&limit=7&after=${cursor}`,
+    );
+    expect(res.status).toBe(400);
+    expect(body.errors[0]).toMatchObject({ field: 'after', message: expect.stringMatching(/not issued/) });
+  });
+
   it('combines search with a filter and an explicit sort', async () => {
     const rows = await walk('q=common&filter[rank][lt]=4&sort=-rank&limit=5&fields=id,name,rank');
     const { rows: expected } = await t.sql.query<{ id: string }>(

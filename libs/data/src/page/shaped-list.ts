@@ -1,6 +1,6 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { CursorCodec } from '../query/cursor.codec.js';
-import { sortSpec, type ShapedQuery } from '../query/shaped-query.js';
+import { cursorScope, type ShapedQuery } from '../query/shaped-query.js';
 import { ShapedSql } from '../sql/shaped-sql.js';
 
 type RawRow = Record<string, unknown>;
@@ -60,20 +60,22 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
     const more = raw.length > q.limit;
     const rows = raw.slice(0, q.limit);
     if (reverse) rows.reverse();
-    const first = rows.length ? this.cursorOf(rows[0]!) : null;
-    const last = rows.length ? this.cursorOf(rows.at(-1)!) : null;
-    const here = q.cursor ? this.codec.encode(q.shape.name, sortSpec(q.keys), q.cursor.values) : null;
+    // Only the cursors the page links to are signed (an HMAC each).
+    const first = (): string | null => (rows.length ? this.cursorOf(rows[0]!) : null);
+    const last = (): string | null => (rows.length ? this.cursorOf(rows.at(-1)!) : null);
+    const here = (): string | null =>
+      q.cursor ? this.codec.encode(q.shape.name, cursorScope(q.keys, q.search), q.cursor.values) : null;
     let nextCursor: string | null;
     let prevCursor: string | null;
     if (q.page !== undefined) {
-      nextCursor = more ? last : null;
-      prevCursor = q.page > 1 ? first : null;
+      nextCursor = more ? last() : null;
+      prevCursor = q.page > 1 ? first() : null;
     } else if (reverse) {
-      nextCursor = last ?? here;
-      prevCursor = more ? first : null;
+      nextCursor = last() ?? here();
+      prevCursor = more ? first() : null;
     } else {
-      nextCursor = more ? last : null;
-      prevCursor = q.cursor ? (first ?? here) : null;
+      nextCursor = more ? last() : null;
+      prevCursor = q.cursor ? (first() ?? here()) : null;
     }
     return {
       data: rows.map((row) => this.toObject(row)),
@@ -126,7 +128,11 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
   }
 
   private cursorOf(row: RawRow): string {
-    return this.codec.encode(this.query.shape.name, sortSpec(this.query.keys), this.keysOf(row));
+    return this.codec.encode(
+      this.query.shape.name,
+      cursorScope(this.query.keys, this.query.search),
+      this.keysOf(row),
+    );
   }
 
   private toObject(row: RawRow): Record<string, unknown> {

@@ -3,7 +3,7 @@ import { RANK_FIELD, type ResolvedField, type ResolvedShape, type SortKey } from
 import type { FilterOperator } from '../shape/shape.types.js';
 import { CursorCodec, CursorRejected } from './cursor.codec.js';
 import { parseValue } from './parse-value.js';
-import { sortSpec, type FilterClause, type ShapedQuery } from './shaped-query.js';
+import { cursorScope, type FilterClause, type ShapedQuery } from './shaped-query.js';
 
 const FILTER_KEY = /^filter\[([^[\]]+)\](?:\[([^[\]]+)\])?$/;
 const LIST_OPS = new Set<FilterOperator>(['in', 'nin', 'between']);
@@ -226,7 +226,7 @@ export function parseShapedQuery(shape: ResolvedShape, raw: RawQuery, codec: Cur
     try {
       cursor = {
         direction,
-        values: codec.decode(shape.name, sortSpec(keys), (after ?? before)!, keys.length),
+        values: codec.decode(shape.name, cursorScope(keys, search), (after ?? before)!, keys.length),
       };
     } catch (error) {
       if (!(error instanceof CursorRejected)) throw error;

@@ -1,4 +1,4 @@
-import type { ResolvedField, ResolvedShape, SortKey } from '../shape/resolved-shape.js';
+import { RANK_FIELD, type ResolvedField, type ResolvedShape, type SortKey } from '../shape/resolved-shape.js';
 import type { FilterOperator } from '../shape/shape.types.js';
 
 /** One parsed filter: `filter[views][gt]=10` → `{ field: views, op: 'gt', value: 10 }`. */
@@ -34,4 +34,13 @@ export interface ShapedQuery {
 /** The canonical text of a key list, bound into cursors: `-publishedAt,-id`. */
 export function sortSpec(keys: readonly SortKey[]): string {
   return keys.map((k) => `${k.descending ? '-' : ''}${k.field.path}`).join(',');
+}
+
+/**
+ * What a cursor is bound to besides the resource: the sort, and for a relevance-ordered search
+ * the search words too (a rank from one search means nothing in another).
+ */
+export function cursorScope(keys: readonly SortKey[], search: string | undefined): string {
+  const spec = sortSpec(keys);
+  return keys[0]?.field === RANK_FIELD ? `${spec}\nq=${search ?? ''}` : spec;
 }
