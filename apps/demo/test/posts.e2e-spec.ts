@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type DemoUnderTest } from './support.js';
 
@@ -19,12 +20,15 @@ interface PostBody {
 describe('demo: posts over HTTP (PostgreSQL server)', () => {
   let demo: DemoUnderTest;
   const url = (path: string) => `${demo.baseUrl}${path}`;
-  const json = (method: string, path: string, body?: unknown) =>
+  const json = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(url(path), {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+  const total = async () =>
+    ((await (await fetch(url('/api/posts?count=true&limit=1'))).json()) as { meta: { total: number } }).meta
+      .total;
 
   beforeAll(async () => {
     demo = await startDemo();
@@ -155,6 +159,97 @@ describe('demo: posts over HTTP (PostgreSQL server)', () => {
       meta: { total: number };
     };
     expect(after.meta.total).toBe(before.meta.total);
+  });
+
+  it('serves ETags: 304 for a current If-None-Match, 412 for a stale If-Match', async () => {
+    const post = (await (
+      await json('POST', '/api/posts', { title: 'Tagged', body: 'v1' })
+    ).json()) as PostBody;
+    const read = await fetch(url(`/api/posts/${post.id}`));
+    expect(read.headers.get('etag')).toBe('"1"');
+    const cached = await fetch(url(`/api/posts/${post.id}`), { headers: { 'if-none-match': '"1"' } });
+    expect(cached.status).toBe(304);
+    expect(await cached.text()).toBe('');
+
+    const first = await json('PATCH', `/api/posts/${post.id}`, { body: 'v2' }, { 'if-match': '"1"' });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('etag')).toBe('"2"');
+    const stale = await json('PATCH', `/api/posts/${post.id}`, { body: 'v3' }, { 'if-match': '"1"' });
+    expect(stale.status).toBe(412);
+    expect(await stale.json()).toMatchObject({
+      type: 'https://kwik.dev/problems/precondition-failed',
+      status: 412,
+    });
+    const now = (await (await fetch(url(`/api/posts/${post.id}`))).json()) as PostBody;
+    expect(now).toMatchObject({ body: 'v2', version: 2 });
+
+    expect((await json('DELETE', `/api/posts/${post.id}`, undefined, { 'if-match': '"1"' })).status).toBe(
+      412,
+    );
+    expect((await json('DELETE', `/api/posts/${post.id}`, undefined, { 'if-match': '"2"' })).status).toBe(
+      204,
+    );
+  });
+
+  it('writes in bulk, all or nothing', async () => {
+    const target = (await (
+      await json('POST', '/api/posts', { title: 'Bulk target', body: 'x' })
+    ).json()) as PostBody;
+    const doomed = (await (
+      await json('POST', '/api/posts', { title: 'Bulk doomed', body: 'x' })
+    ).json()) as PostBody;
+    const before = await total();
+
+    const bad = await json('POST', '/api/posts/bulk', {
+      create: [
+        { title: 'A', body: 'a' },
+        { title: 'B', body: 'b' },
+        { title: '', body: 'c' },
+      ],
+      delete: [doomed.id],
+    });
+    expect(bad.status).toBe(400);
+    const problem = (await bad.json()) as { errors: { field: string; index: number; op: string }[] };
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ field: 'create[2].title', index: 2, op: 'create' }),
+    ]);
+    expect(await total()).toBe(before);
+
+    const ok = await json('POST', '/api/posts/bulk', {
+      create: [
+        { title: 'A', body: 'a' },
+        { title: 'B', body: 'b', status: 'published' },
+      ],
+      update: [{ id: target.id, title: 'Bulk updated' }],
+      delete: [doomed.id],
+    });
+    expect(ok.status).toBe(200);
+    const result = (await ok.json()) as { created: PostBody[]; updated: PostBody[]; deleted: string[] };
+    expect(result.created.map((p) => [p.title, p.status, p.author.email])).toEqual([
+      ['A', 'draft', 'admin@acme.test'],
+      ['B', 'published', 'admin@acme.test'],
+    ]);
+    expect(result.created[1]!.publishedAt).not.toBeNull();
+    expect(result.updated).toEqual([
+      expect.objectContaining({ id: target.id, title: 'Bulk updated', version: 2 }),
+    ]);
+    expect(result.deleted).toEqual([doomed.id]);
+    expect(await total()).toBe(before + 1);
+  });
+
+  it('never shows or touches a post of another tenant', async () => {
+    const [foreign] = (await demo.app
+      .get(DataSource)
+      .query(
+        `SELECT p.id FROM posts p JOIN tenants t ON t.id = p."tenantId" WHERE t.slug = 'globex' LIMIT 1`,
+      )) as {
+      id: string;
+    }[];
+    expect((await fetch(url(`/api/posts/${foreign!.id}`))).status).toBe(404);
+    expect((await json('PATCH', `/api/posts/${foreign!.id}`, { title: 'mine now' })).status).toBe(404);
+    expect((await json('DELETE', `/api/posts/${foreign!.id}`)).status).toBe(404);
+    expect((await json('POST', '/api/posts/bulk', { delete: [foreign!.id] })).status).toBe(400);
+    expect((await fetch(url(`/api/posts/${foreign!.id}/comments`))).status).toBe(404);
   });
 
   it('lists and adds comments', async () => {

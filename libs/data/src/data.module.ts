@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { CrudExplorer } from './crud/crud-explorer.js';
+import { CrudHooks } from './crud/crud-hooks.service.js';
 import { DataConfigurableModule } from './data.module-definition.js';
 import { ShapePipe } from './http/shape.pipe.js';
 import { ShapedListInterceptor } from './http/shaped-list.interceptor.js';
@@ -17,7 +19,7 @@ import { ShapedLists } from './shaped-lists.service.js';
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [ShapeRuntime, ShapedLists, ShapePipe, ShapedListInterceptor],
-  exports: [ShapeRuntime, ShapedLists, ShapePipe, ShapedListInterceptor],
+  providers: [ShapeRuntime, ShapedLists, ShapePipe, ShapedListInterceptor, CrudHooks, CrudExplorer],
+  exports: [ShapeRuntime, ShapedLists, ShapePipe, ShapedListInterceptor, CrudHooks],
 })
 export class DataModule extends DataConfigurableModule {}

@@ -30,3 +30,31 @@ export { ShapedLists } from './shaped-lists.service.js';
 export { Shape } from './http/shape.decorator.js';
 export { ShapePipe } from './http/shape.pipe.js';
 export { ShapedListInterceptor } from './http/shaped-list.interceptor.js';
+
+// CRUD resources
+export { CrudController, type CrudControllerClass } from './crud/crud-controller.js';
+export { CrudResourceBase } from './crud/crud-resource.base.js';
+export {
+  CRUD_OPERATIONS,
+  type CrudAction,
+  type CrudBulkOptions,
+  type CrudOperation,
+  type CrudOptions,
+  type ResolvedCrudOptions,
+} from './crud/crud-options.interface.js';
+export {
+  CrudHooks,
+  type CrudHook,
+  type CrudHookContext,
+  type CrudResourceRef,
+} from './crud/crud-hooks.service.js';
+export { CrudIdPipe, type CrudHttp } from './crud/crud-http.js';
+export {
+  ifMatchHolds,
+  ifNoneMatchMatches,
+  parseEntityTags,
+  versionEtag,
+  type EntityTagCondition,
+} from './crud/etag.js';
+export { CrudError, CrudErrorCode, type CrudErrorCodeValue } from './crud/crud.errors.js';
+export type { BulkItemError, BulkOp, CrudBulkResult } from './bulk/bulk.types.js';

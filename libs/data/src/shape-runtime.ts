@@ -8,6 +8,7 @@ import type { DataModuleOptions } from './data-options.interface.js';
 import { DATA_MODULE_OPTIONS, SHAPE_DOCUMENTED, SHAPE_METADATA } from './data.constants.js';
 import { DataError, DataErrorCode } from './data.errors.js';
 import { CursorCodec } from './query/cursor.codec.js';
+import { PageSqlCache } from './sql/page-query.runner.js';
 import { parseShapedQuery } from './query/parse-shaped-query.js';
 import type { ShapedQuery } from './query/shaped-query.js';
 import type { Shape } from './shape/define-shape.js';
@@ -25,6 +26,8 @@ const MIN_SECRET = 32;
 export class ShapeRuntime implements OnModuleInit {
   private readonly resolved = new Map<Shape, ResolvedShape>();
   readonly codec: CursorCodec;
+  /** SQL text of shaped page queries, built once per query shape. */
+  readonly pageSql = new PageSqlCache();
   readonly csvMaxRows: number;
 
   constructor(

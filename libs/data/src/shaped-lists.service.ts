@@ -24,6 +24,6 @@ export class ShapedLists {
   ): ShapedList<T> {
     const qb =
       source instanceof Repository ? source.createQueryBuilder(query.shape.name.replace(/\W/g, '_')) : source;
-    return new ShapedList(qb, query, this.runtime.codec);
+    return new ShapedList(qb, query, this.runtime.codec, this.runtime.pageSql);
   }
 }

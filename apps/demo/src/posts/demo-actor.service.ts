@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { ProblemException } from '@kwik/core';
+import { TransactionManager } from '@kwik/database';
 import { Tenant, User } from '../entities/index.js';
 
 /** Who acts in a request. */
@@ -18,16 +17,17 @@ export interface Actor {
 export class DemoActorService {
   private actor: Actor | undefined;
 
-  constructor(
-    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
-    @InjectRepository(User) private readonly users: Repository<User>,
-  ) {}
+  // Repositories of the ambient transaction: the first call may come from inside a CRUD write, and
+  // on embedded PGlite (one connection) a query outside that transaction would fail.
+  constructor(private readonly transactions: TransactionManager) {}
 
   async current(): Promise<Actor> {
     if (this.actor) return this.actor;
-    const tenant = await this.tenants.findOneBy({ slug: 'acme' });
+    const tenant = await this.transactions.getRepository(Tenant).findOneBy({ slug: 'acme' });
     const user = tenant
-      ? await this.users.findOneBy({ tenantId: tenant.id, email: 'admin@acme.test' })
+      ? await this.transactions
+          .getRepository(User)
+          .findOneBy({ tenantId: tenant.id, email: 'admin@acme.test' })
       : null;
     if (!tenant || !user) {
       throw new ProblemException({

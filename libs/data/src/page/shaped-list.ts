@@ -1,6 +1,8 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { CursorCodec } from '../query/cursor.codec.js';
 import { cursorScope, type ShapedQuery } from '../query/shaped-query.js';
+import { runPageQuery, type PageSqlCache } from '../sql/page-query.runner.js';
+import type { SqlFragment } from '../sql/keyset.js';
 import { ShapedSql } from '../sql/shaped-sql.js';
 
 type RawRow = Record<string, unknown>;
@@ -37,6 +39,7 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
     readonly queryBuilder: SelectQueryBuilder<T>,
     readonly query: ShapedQuery,
     private readonly codec: CursorCodec,
+    private readonly cache?: PageSqlCache,
   ) {}
 
   /** Runs the list: the rows of the requested page, the cursors around it, and the total when asked. */
@@ -48,12 +51,10 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
     const reverse = q.cursor?.direction === 'before';
     const raw: RawRow[] = [];
     if (q.page !== undefined) {
-      raw.push(
-        ...(await sql.page(undefined, false, q.limit + 1, (q.page - 1) * q.limit).getRawMany<RawRow>()),
-      );
+      raw.push(...(await this.run(sql, undefined, false, q.limit + 1, (q.page - 1) * q.limit)));
     } else {
       for (const segment of sql.keysetSegments(reverse)) {
-        raw.push(...(await sql.page(segment, reverse, q.limit + 1 - raw.length).getRawMany<RawRow>()));
+        raw.push(...(await this.run(sql, segment, reverse, q.limit + 1 - raw.length)));
         if (raw.length > q.limit) break;
       }
     }
@@ -102,7 +103,7 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
       const sql = new ShapedSql(this.queryBuilder, query);
       const batch: RawRow[] = [];
       for (const segment of sql.keysetSegments(false)) {
-        batch.push(...(await sql.page(segment, false, EXPORT_BATCH - batch.length).getRawMany<RawRow>()));
+        batch.push(...(await this.run(sql, segment, false, EXPORT_BATCH - batch.length)));
         if (batch.length >= EXPORT_BATCH) break;
       }
       for (const row of batch) {
@@ -112,6 +113,16 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
       if (batch.length < EXPORT_BATCH) return;
       query = { ...query, cursor: { direction: 'after', values: this.keysOf(batch.at(-1)!) } };
     }
+  }
+
+  private run(
+    sql: ShapedSql<T>,
+    where: SqlFragment | undefined,
+    reverse: boolean,
+    limit: number,
+    offset?: number,
+  ): Promise<RawRow[]> {
+    return runPageQuery(this.queryBuilder, sql, where, reverse, limit, offset, this.cache);
   }
 
   private async count(sql: ShapedSql<T>): Promise<number> {

@@ -5,7 +5,7 @@ import type { FilterOperator } from '../shape/shape.types.js';
 import { CursorCodec } from './cursor.codec.js';
 import { parseShapedQuery } from './parse-shaped-query.js';
 
-const field = (
+const makeField = (
   path: string,
   kind: ResolvedField['kind'],
   extra: Partial<ResolvedField> = {},
@@ -20,15 +20,16 @@ const field = (
 });
 
 /** A resolved shape built by hand for parser specs (no database needed). */
+const ops = (...list: FilterOperator[]) => new Set(list);
+
 function testShape(overrides: Partial<ResolvedShape> = {}): ResolvedShape {
-  const id = field('id', 'uuid');
-  const title = field('title', 'text');
-  const views = field('views', 'integer');
-  const status = field('status', 'enum', { enumValues: ['draft', 'published'] });
-  const publishedAt = field('publishedAt', 'timestamp', { nullable: true });
-  const tags = field('tags', 'text', { isArray: true });
-  const email = field('author.email', 'text', { nullable: true });
-  const ops = (...list: FilterOperator[]) => new Set(list);
+  const id = makeField('id', 'uuid');
+  const title = makeField('title', 'text');
+  const views = makeField('views', 'integer');
+  const status = makeField('status', 'enum', { enumValues: ['draft', 'published'] });
+  const publishedAt = makeField('publishedAt', 'timestamp', { nullable: true });
+  const tags = makeField('tags', 'text', { isArray: true });
+  const email = makeField('author.email', 'text', { nullable: true });
   return {
     name: 'posts',
     entity: class Post {},
@@ -60,15 +61,15 @@ function problemsOf(
   query: Record<string, unknown>,
   s: ResolvedShape = shape,
 ): { field: string; message: string }[] {
+  let caught: unknown;
   try {
     parseShapedQuery(s, query, codec);
   } catch (error) {
-    expect(error).toBeInstanceOf(ProblemException);
-    const problem = (error as ProblemException).problem;
-    expect(problem.status).toBe(400);
-    return problem.errors ?? [];
+    caught = error;
   }
-  throw new Error(`expected a 400 for ${JSON.stringify(query)}`);
+  if (!(caught instanceof ProblemException) || caught.problem.status !== 400)
+    throw new Error(`expected a 400 problem for ${JSON.stringify(query)}, got ${String(caught)}`);
+  return caught.problem.errors ?? [];
 }
 
 describe('parseShapedQuery: accepted input', () => {
@@ -166,7 +167,7 @@ describe('parseShapedQuery: refused input (400, naming the parameter and what is
   ])('%j → %s', (query, field, message) => {
     const errors = problemsOf(query);
     const named = errors.find((e) => e.field === field);
-    expect(named, JSON.stringify(errors)).toBeDefined();
+    expect(errors.map((e) => e.field)).toContain(field);
     expect(named!.message).toMatch(message);
   });
 

@@ -18,12 +18,18 @@ function escapeLike(value: string): string {
 export class ShapedSql<T extends ObjectLiteral> {
   private readonly alias: string;
   private paramSeq = 0;
+  private readonly params: Record<string, unknown> = {};
+  /** The WHERE fragments of the filters and the search, computed once (stable parameter names). */
+  private readonly conditions: readonly string[];
 
   constructor(
     private readonly base: SelectQueryBuilder<T>,
     private readonly query: ShapedQuery,
   ) {
     this.alias = base.alias;
+    const conditions = query.filters.map((f) => this.filterSql(f));
+    if (query.search !== undefined) conditions.push(`${this.vectorExpr()} @@ ${this.tsQuery()}`);
+    this.conditions = conditions;
   }
 
   /** The SQL expression of a field (`"post"."title"`, `"post__author"."email"`, the rank). */
@@ -37,12 +43,8 @@ export class ShapedSql<T extends ObjectLiteral> {
     const qb = this.base.clone();
     for (const relation of this.relations())
       qb.leftJoin(`${this.alias}.${relation}`, this.tableAlias(relation));
-    if (this.query.filters.length > 0)
-      qb.andWhere(
-        new Brackets((w) => this.query.filters.forEach((f) => w.andWhere(this.filterSql(f), this.params))),
-      );
-    if (this.query.search !== undefined)
-      qb.andWhere(`${this.vectorExpr()} @@ ${this.tsQuery()}`, this.params);
+    if (this.conditions.length > 0)
+      qb.andWhere(new Brackets((w) => this.conditions.forEach((c) => w.andWhere(c, this.params))));
     return qb;
   }
 
@@ -55,29 +57,64 @@ export class ShapedSql<T extends ObjectLiteral> {
   ): SelectQueryBuilder<T> {
     const qb = this.filtered();
     if (where) qb.andWhere(where.sql, where.params);
-    qb.select([]);
-    this.query.fields.forEach((f, i) => qb.addSelect(this.expr(f), `f${i}`));
-    for (const relation of this.selectedRelations())
-      qb.addSelect(
-        this.expr({ ...this.query.shape.primary, relation, path: `${relation}.id` }),
-        `r_${relation}`,
-      );
-    this.query.keys.forEach((k, i) =>
-      qb.addSelect(
-        TEXT_KEY_KINDS.has(k.field.kind) ? `(${this.expr(k.field)})::text` : this.expr(k.field),
-        `k${i}`,
-      ),
-    );
-    this.query.keys.forEach((k, i) => {
-      const descending = k.descending !== reverse;
-      // Nulls last for nullable keys; NOT NULL keys keep PostgreSQL's default so plain indexes match.
-      const nulls = k.field.nullable ? (reverse ? 'NULLS FIRST' : 'NULLS LAST') : undefined;
-      if (i === 0) qb.orderBy(this.expr(k.field), descending ? 'DESC' : 'ASC', nulls);
-      else qb.addOrderBy(this.expr(k.field), descending ? 'DESC' : 'ASC', nulls);
+    const [first, ...rest] = this.selection();
+    qb.select(first![0], first![1]);
+    for (const [expr, alias] of rest) qb.addSelect(expr, alias);
+    this.ordering(reverse).forEach(([expr, direction, nulls], i) => {
+      if (i === 0) qb.orderBy(expr, direction, nulls);
+      else qb.addOrderBy(expr, direction, nulls);
     });
     qb.limit(limit);
     if (offset !== undefined) qb.offset(offset);
     return qb.setParameters({ ...qb.getParameters(), ...this.params });
+  }
+
+  /**
+   * A text that is equal for two page queries exactly when their SQL is (parameter values aside):
+   * what a SQL cache keys on, next to the base query builder's own fingerprint.
+   */
+  planKey(where: SqlFragment | undefined, reverse: boolean, limit: number, offset?: number): string {
+    return JSON.stringify([
+      [...this.relations()],
+      this.conditions,
+      where?.sql ?? null,
+      this.selection(),
+      this.ordering(reverse),
+      limit,
+      offset ?? null,
+    ]);
+  }
+
+  /** The parameters of a page query besides the base query builder's own. */
+  parameters(where: SqlFragment | undefined): Record<string, unknown> {
+    return where ? { ...this.params, ...where.params } : this.params;
+  }
+
+  /** `[expression, alias]` of every selected column: fields `f0..`, relation ids `r_<relation>`, keys `k0..`. */
+  private selection(): [string, string][] {
+    const columns: [string, string][] = this.query.fields.map((f, i) => [this.expr(f), `f${i}`]);
+    for (const relation of this.selectedRelations())
+      columns.push([
+        this.expr({ ...this.query.shape.primary, relation, path: `${relation}.id` }),
+        `r_${relation}`,
+      ]);
+    this.query.keys.forEach((k, i) =>
+      columns.push([
+        TEXT_KEY_KINDS.has(k.field.kind) ? `(${this.expr(k.field)})::text` : this.expr(k.field),
+        `k${i}`,
+      ]),
+    );
+    return columns;
+  }
+
+  /** `[expression, direction, nulls]` of every sort key. */
+  private ordering(reverse: boolean): [string, 'ASC' | 'DESC', 'NULLS FIRST' | 'NULLS LAST' | undefined][] {
+    return this.query.keys.map((k) => {
+      const descending = k.descending !== reverse;
+      // Nulls last for nullable keys; NOT NULL keys keep PostgreSQL's default so plain indexes match.
+      const nulls = k.field.nullable ? (reverse ? 'NULLS FIRST' : 'NULLS LAST') : undefined;
+      return [this.expr(k.field), descending ? 'DESC' : 'ASC', nulls];
+    });
   }
 
   /** The WHERE segments for the query's cursor (none without a cursor). */
@@ -89,7 +126,7 @@ export class ShapedSql<T extends ObjectLiteral> {
       descending: k.descending,
       nullable: k.field.nullable,
     }));
-    return keysetSegments(keys, cursor.values, reverse, `kc${this.paramSeq++}_`);
+    return keysetSegments(keys, cursor.values, reverse, 'kc_');
   }
 
   /** Relations (to-one) the query touches in fields, filters or sort. */
@@ -111,8 +148,6 @@ export class ShapedSql<T extends ObjectLiteral> {
   private tableAlias(relation: string | null): string {
     return relation === null ? this.alias : `${this.alias}__${relation}`;
   }
-
-  private readonly params: Record<string, unknown> = {};
 
   private bind(value: unknown): string {
     const name = `kf${this.paramSeq++}`;

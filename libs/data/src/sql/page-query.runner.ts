@@ -1,0 +1,93 @@
+import type { ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
+import type { SqlFragment } from './keyset.js';
+import type { ShapedSql } from './shaped-sql.js';
+
+type RawRow = Record<string, unknown>;
+
+/** Most distinct page queries whose SQL text is kept. */
+const MAX_ENTRIES = 1000;
+
+/**
+ * The SQL text of shaped page queries, by shape of query (parameter values aside). TypeORM builds a
+ * page query's text in ~80 µs; a list endpoint sees a handful of distinct shapes, so the text is
+ * built once per shape and only the values are bound per request. One instance per app
+ * (`ShapeRuntime` owns it).
+ */
+export class PageSqlCache {
+  private readonly texts = new Map<string, string>();
+
+  get(key: string): string | undefined {
+    return this.texts.get(key);
+  }
+
+  set(key: string, text: string): void {
+    if (this.texts.size >= MAX_ENTRIES) this.texts.delete(this.texts.keys().next().value!);
+    this.texts.set(key, text);
+  }
+}
+
+/**
+ * What of a base query builder shapes its SQL text, or undefined when it holds more than a main
+ * table and plain string conditions (joins, ordering, paging, locks, sub-queries): such builders
+ * are always built by TypeORM per request.
+ */
+function fingerprint(base: SelectQueryBuilder<ObjectLiteral>): string | undefined {
+  const map = base.expressionMap;
+  if (
+    !map.mainAlias?.hasMetadata ||
+    map.joinAttributes.length > 0 ||
+    map.orderBys === undefined ||
+    Object.keys(map.orderBys).length > 0 ||
+    map.groupBys.length > 0 ||
+    map.havings.length > 0 ||
+    map.commonTableExpressions.length > 0 ||
+    map.limit !== undefined ||
+    map.offset !== undefined ||
+    map.take !== undefined ||
+    map.skip !== undefined ||
+    map.lockMode !== undefined ||
+    map.subQuery ||
+    map.comment !== undefined ||
+    !map.wheres.every((w) => typeof w.condition === 'string')
+  )
+    return undefined;
+  const wheres = map.wheres.map((w) => `${w.type}:${w.condition as string}`).join('\n');
+  return `${map.mainAlias.metadata.tableName}\n${base.alias}\n${String(map.withDeleted)}\n${wheres}`;
+}
+
+/**
+ * Runs one page query of a shaped list and returns its raw rows. With a cache and a plain base
+ * builder the SQL text comes from the cache and the values are bound by TypeORM's own escaping;
+ * it runs on the builder's query runner (inside a transaction) or straight on the driver's pool
+ * (statements stay visible to `@kwik/database`'s SQL observer, which sits on the pool's clients).
+ */
+export async function runPageQuery<T extends ObjectLiteral>(
+  base: SelectQueryBuilder<T>,
+  sql: ShapedSql<T>,
+  where: SqlFragment | undefined,
+  reverse: boolean,
+  limit: number,
+  offset: number | undefined,
+  cache: PageSqlCache | undefined,
+): Promise<RawRow[]> {
+  const print = cache && fingerprint(base as SelectQueryBuilder<ObjectLiteral>);
+  if (!cache || print === undefined) return sql.page(where, reverse, limit, offset).getRawMany<RawRow>();
+  const key = `${print}\n${sql.planKey(where, reverse, limit, offset)}`;
+  let text = cache.get(key);
+  if (text === undefined) {
+    text = sql.page(where, reverse, limit, offset).getQuery();
+    cache.set(key, text);
+  }
+  const driver = base.connection.driver;
+  const [query, values] = driver.escapeQueryWithParameters(text, {
+    ...base.getParameters(),
+    ...sql.parameters(where),
+  });
+  // A builder made from a transaction's manager carries that transaction's runner.
+  const runner = (base as unknown as { queryRunner?: QueryRunner }).queryRunner;
+  if (runner) return (await runner.query(query, values)) as RawRow[];
+  const pool = (driver as { master?: { query?: (q: string, v: unknown[]) => Promise<{ rows: RawRow[] }> } })
+    .master;
+  if (typeof pool?.query !== 'function') return (await base.connection.query(query, values)) as RawRow[];
+  return (await pool.query(query, values)).rows;
+}
