@@ -4,7 +4,7 @@ import { CrudExplorer } from './crud/crud-explorer.js';
 import { CrudHooks } from './crud/crud-hooks.service.js';
 import { DataConfigurableModule } from './data.module-definition.js';
 import { ShapePipe } from './http/shape.pipe.js';
-import { ShapedListInterceptor } from './http/shaped-list.interceptor.js';
+import { ShapedListRenderer } from './http/shaped-list.renderer.js';
 import { ShapeRuntime } from './shape-runtime.js';
 import { ShapedLists } from './shaped-lists.service.js';
 
@@ -19,7 +19,7 @@ import { ShapedLists } from './shaped-lists.service.js';
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [ShapeRuntime, ShapedLists, ShapePipe, ShapedListInterceptor, CrudHooks, CrudExplorer],
-  exports: [ShapeRuntime, ShapedLists, ShapePipe, ShapedListInterceptor, CrudHooks],
+  providers: [ShapeRuntime, ShapedLists, ShapePipe, ShapedListRenderer, CrudHooks, CrudExplorer],
+  exports: [ShapeRuntime, ShapedLists, ShapePipe, CrudHooks],
 })
 export class DataModule extends DataConfigurableModule {}

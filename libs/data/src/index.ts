@@ -29,7 +29,7 @@ export { ShapeRuntime } from './shape-runtime.js';
 export { ShapedLists } from './shaped-lists.service.js';
 export { Shape } from './http/shape.decorator.js';
 export { ShapePipe } from './http/shape.pipe.js';
-export { ShapedListInterceptor } from './http/shaped-list.interceptor.js';
+export { ShapedListRenderer, wantsCsv } from './http/shaped-list.renderer.js';
 
 // CRUD resources
 export { CrudController, type CrudControllerClass } from './crud/crud-controller.js';

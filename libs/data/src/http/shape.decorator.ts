@@ -1,10 +1,9 @@
-import { createParamDecorator, SetMetadata, UseInterceptors, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { ObjectLiteral } from 'typeorm';
 import { SHAPE_METADATA } from '../data.constants.js';
 import type { Shape as ShapeDefinition } from '../shape/define-shape.js';
 import { ShapePipe, type ShapeParamInput } from './shape.pipe.js';
-import { ShapedListInterceptor } from './shaped-list.interceptor.js';
 
 const ShapeParam = createParamDecorator((shape: ShapeDefinition, ctx: ExecutionContext): ShapeParamInput => ({
   shape,
@@ -14,8 +13,9 @@ const ShapeParam = createParamDecorator((shape: ShapeDefinition, ctx: ExecutionC
 /**
  * Injects the request's list query parsed and validated against a shape (`ShapedQuery`); bad
  * input is a 400 problem naming each parameter and what is allowed. It also documents every
- * allowed parameter in OpenAPI, and renders a returned `ShapedList` as a JSON page with `Link` and
- * `X-Total-Count` headers, or as streamed CSV for `format=csv` / `Accept: text/csv`.
+ * allowed parameter in OpenAPI. A returned `ShapedList` is rendered (by `ShapedListRenderer`) as a
+ * JSON page with `Link` and `X-Total-Count` headers, or as streamed CSV for `format=csv` /
+ * `Accept: text/csv`.
  *
  * @example
  * @Get()
@@ -30,6 +30,5 @@ export function Shape<T extends ObjectLiteral>(shape: ShapeDefinition<T>): Param
     if (key === undefined) return;
     const descriptor = Object.getOwnPropertyDescriptor(target, key)!;
     SetMetadata(SHAPE_METADATA, shape)(target, key, descriptor);
-    UseInterceptors(ShapedListInterceptor)(target, key, descriptor);
   };
 }

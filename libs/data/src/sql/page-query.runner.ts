@@ -10,20 +10,35 @@ const MAX_ENTRIES = 1000;
 /**
  * The SQL text of shaped page queries, by shape of query (parameter values aside). TypeORM builds a
  * page query's text in ~80 µs; a list endpoint sees a handful of distinct shapes, so the text is
- * built once per shape and only the values are bound per request. One instance per app
+ * built once per shape and only the values are bound per request; each text also gets a
+ * prepared-statement name. One instance per app
  * (`ShapeRuntime` owns it).
  */
 export class PageSqlCache {
-  private readonly texts = new Map<string, string>();
+  private readonly entries = new Map<string, CachedPageSql>();
+  private sequence = 0;
 
-  get(key: string): string | undefined {
-    return this.texts.get(key);
+  get(key: string): CachedPageSql | undefined {
+    return this.entries.get(key);
   }
 
-  set(key: string, text: string): void {
-    if (this.texts.size >= MAX_ENTRIES) this.texts.delete(this.texts.keys().next().value!);
-    this.texts.set(key, text);
+  set(key: string, text: string): CachedPageSql {
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    const entry = { text, name: `kwik_page_${++this.sequence}` };
+    this.entries.set(key, entry);
+    return entry;
   }
+}
+
+/** A cached page query: its SQL text with named parameters, and its prepared-statement name. */
+export interface CachedPageSql {
+  readonly text: string;
+  /** Unique per text for this cache's lifetime, so PostgreSQL plans it once per connection. */
+  readonly name: string;
+}
+
+interface PgPool {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: RawRow[] }>;
 }
 
 /**
@@ -73,21 +88,18 @@ export async function runPageQuery<T extends ObjectLiteral>(
   const print = cache && fingerprint(base as SelectQueryBuilder<ObjectLiteral>);
   if (!cache || print === undefined) return sql.page(where, reverse, limit, offset).getRawMany<RawRow>();
   const key = `${print}\n${sql.planKey(where, reverse, limit, offset)}`;
-  let text = cache.get(key);
-  if (text === undefined) {
-    text = sql.page(where, reverse, limit, offset).getQuery();
-    cache.set(key, text);
-  }
+  const entry = cache.get(key) ?? cache.set(key, sql.page(where, reverse, limit, offset).getQuery());
   const driver = base.connection.driver;
-  const [query, values] = driver.escapeQueryWithParameters(text, {
+  const [query, values] = driver.escapeQueryWithParameters(entry.text, {
     ...base.getParameters(),
     ...sql.parameters(where),
   });
   // A builder made from a transaction's manager carries that transaction's runner.
   const runner = (base as unknown as { queryRunner?: QueryRunner }).queryRunner;
   if (runner) return (await runner.query(query, values)) as RawRow[];
-  const pool = (driver as { master?: { query?: (q: string, v: unknown[]) => Promise<{ rows: RawRow[] }> } })
-    .master;
+  const pool = (driver as { master?: Partial<PgPool> }).master;
   if (typeof pool?.query !== 'function') return (await base.connection.query(query, values)) as RawRow[];
-  return (await pool.query(query, values)).rows;
+  // A named statement: PostgreSQL parses and plans it once per connection, as a hand-written
+  // endpoint with prepared statements would.
+  return (await (pool as PgPool).query({ name: entry.name, text: query, values })).rows;
 }
