@@ -9,6 +9,9 @@ import { DATA_MODULE_OPTIONS, SHAPE_DOCUMENTED, SHAPE_METADATA } from './data.co
 import { DataError, DataErrorCode } from './data.errors.js';
 import { CursorCodec } from './query/cursor.codec.js';
 import { PageSqlCache } from './sql/page-query.runner.js';
+import { compilePageSerializer } from './page/page-serializer.js';
+import type { ShapedPage } from './page/shaped-list.js';
+import type { ResolvedField } from './shape/resolved-shape.js';
 import { parseShapedQuery } from './query/parse-shaped-query.js';
 import type { ShapedQuery } from './query/shaped-query.js';
 import type { Shape } from './shape/define-shape.js';
@@ -28,6 +31,7 @@ export class ShapeRuntime implements OnModuleInit {
   readonly codec: CursorCodec;
   /** SQL text of shaped page queries, built once per query shape. */
   readonly pageSql = new PageSqlCache();
+  private readonly serializers = new Map<string, (page: ShapedPage) => string>();
   readonly csvMaxRows: number;
 
   constructor(
@@ -72,6 +76,18 @@ export class ShapeRuntime implements OnModuleInit {
       this.resolved.set(shape as Shape, resolved);
     }
     return resolved;
+  }
+
+  /** The compiled JSON serializer of pages with these fields (compiled once per selection). */
+  pageSerializer(shape: ResolvedShape, fields: readonly ResolvedField[]): (page: ShapedPage) => string {
+    const key = `${shape.name}\n${fields.map((f) => f.path).join(',')}`;
+    let serializer = this.serializers.get(key);
+    if (!serializer) {
+      if (this.serializers.size >= 1000) this.serializers.delete(this.serializers.keys().next().value!);
+      serializer = compilePageSerializer(fields);
+      this.serializers.set(key, serializer);
+    }
+    return serializer;
   }
 
   /** Parses a request's query parameters against a shape; a 400 problem when they do not fit. */
