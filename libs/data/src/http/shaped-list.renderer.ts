@@ -42,6 +42,7 @@ export class ShapedListRenderer implements OnModuleInit {
         payload.page().then((page) => {
           reply.header('link', pageLinks(request.url.split('?')[0]!, payload.query.params, page.meta));
           if (page.meta.total !== undefined) reply.header('x-total-count', String(page.meta.total));
+          reply.serializer(this.runtime.pageSerializer(payload.query.shape, payload.query.fields));
           done(null, page);
         }, done);
       },
