@@ -21,7 +21,7 @@ function valueSchema(field: ResolvedField): Schema {
       return nullable('integer');
     case 'boolean':
       return nullable('boolean');
-    case 'timestamp': // a Date from pg: written with toISOString, as JSON.stringify does
+    case 'timestamp': // ISO text from PostgreSQL (timestamptz), or a Date written with toISOString
       return nullable('string', { format: 'date-time' });
     default: // numeric (a string) vs real (a number), dates, JSON: exactly as JSON.stringify writes them
       return {};

@@ -148,6 +148,9 @@ class ShapeResolution {
       ...(typeof column.type === 'string' && FLOAT_BY_TYPE[column.type]
         ? { float: FLOAT_BY_TYPE[column.type] }
         : {}),
+      ...(column.type === 'timestamptz' || column.type === 'timestamp with time zone'
+        ? { timeZone: true }
+        : {}),
     };
   }
 }

@@ -17,6 +17,8 @@ export interface ResolvedField {
   readonly enumValues?: readonly string[];
   /** For `number` columns stored as `real` (float4) or `double precision`: values outside its range are refused. */
   readonly float?: 'real' | 'double';
+  /** For `timestamp` columns: `timestamptz` (an instant), so PostgreSQL can write its ISO 8601 UTC text. */
+  readonly timeZone?: boolean;
 }
 
 /** A sort key: a field and its direction. Nulls always sort last. */

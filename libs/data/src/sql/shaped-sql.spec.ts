@@ -115,6 +115,14 @@ describe('ShapedSql (the applier)', () => {
     expect(reversed).toMatch(/ORDER BY "post"\."score" ASC NULLS FIRST, "post"\."id" ASC LIMIT 21/);
   });
 
+  it('writes instants (timestamptz) as ISO 8601 UTC text in SQL, so no Date is parsed per row', () => {
+    const at = col('publishedAt', 'timestamp', { nullable: true, timeZone: true });
+    const text = new ShapedSql(base(), query([], { fields: [at] })).page(undefined, false, 21).getQuery();
+    expect(text).toContain(
+      `CASE WHEN isfinite("post"."publishedAt") THEN to_char("post"."publishedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END AS "f0"`,
+    );
+  });
+
   it('never puts a value into the SQL text', () => {
     const hostile = "x'; DROP TABLE posts;--";
     const sql = new ShapedSql(base(), query([{ field: title, op: 'eq', value: hostile }]));

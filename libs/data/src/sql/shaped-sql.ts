@@ -92,7 +92,7 @@ export class ShapedSql<T extends ObjectLiteral> {
 
   /** `[expression, alias]` of every selected column: fields `f0..`, relation ids `r_<relation>`, keys `k0..`. */
   private selection(): [string, string][] {
-    const columns: [string, string][] = this.query.fields.map((f, i) => [this.expr(f), `f${i}`]);
+    const columns: [string, string][] = this.query.fields.map((f, i) => [this.output(f), `f${i}`]);
     for (const relation of this.selectedRelations())
       columns.push([
         this.expr({ ...this.query.shape.primary, relation, path: `${relation}.id` }),
@@ -105,6 +105,18 @@ export class ShapedSql<T extends ObjectLiteral> {
       ]),
     );
     return columns;
+  }
+
+  /**
+   * A selected field's output expression. An instant (`timestamptz`) leaves PostgreSQL already
+   * written as JavaScript's `toISOString()` would write it (UTC, milliseconds truncated as `pg`'s
+   * Date parsing truncates them), so the driver parses no Date per row; non-finite values stay
+   * null. Everything else is the column itself.
+   */
+  private output(field: ResolvedField): string {
+    const e = this.expr(field);
+    if (field.kind !== 'timestamp' || !field.timeZone || field.isArray) return e;
+    return `CASE WHEN isfinite(${e}) THEN to_char(${e} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END`;
   }
 
   /** `[expression, direction, nulls]` of every sort key. */
