@@ -3,7 +3,7 @@ import type { CursorCodec } from '../query/cursor.codec.js';
 import { cursorScope, type ShapedQuery } from '../query/shaped-query.js';
 import { runPageQuery, type PageSqlCache } from '../sql/page-query.runner.js';
 import type { SqlFragment } from '../sql/keyset.js';
-import { ShapedSql } from '../sql/shaped-sql.js';
+import { keyColumns, ShapedSql } from '../sql/shaped-sql.js';
 
 type RawRow = Record<string, unknown>;
 
@@ -40,7 +40,12 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
     readonly query: ShapedQuery,
     private readonly codec: CursorCodec,
     private readonly cache?: PageSqlCache,
-  ) {}
+  ) {
+    this.keyColumns = keyColumns(query);
+  }
+
+  /** The result column of each cursor key. */
+  private readonly keyColumns: readonly string[];
 
   /** Runs the list: the rows of the requested page, the cursors around it, and the total when asked. */
   async page(): Promise<ShapedPage> {
@@ -135,7 +140,7 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
   }
 
   private keysOf(row: RawRow): unknown[] {
-    return this.query.keys.map((_, i) => row[`k${i}`] ?? null);
+    return this.keyColumns.map((column) => row[column] ?? null);
   }
 
   private cursorOf(row: RawRow): string {

@@ -16,15 +16,23 @@ const MAX_ENTRIES = 1000;
  */
 export class PageSqlCache {
   private readonly entries = new Map<string, CachedPageSql>();
+  private readonly shapes = new WeakMap<object, number>();
   private sequence = 0;
+
+  /** A number per resolved shape: two shapes over one table may render the same paths differently (search). */
+  shapeId(shape: object): number {
+    let id = this.shapes.get(shape);
+    if (id === undefined) this.shapes.set(shape, (id = ++this.sequence));
+    return id;
+  }
 
   get(key: string): CachedPageSql | undefined {
     return this.entries.get(key);
   }
 
-  set(key: string, text: string): CachedPageSql {
+  set(key: string, text: string, positional?: PositionalSql): CachedPageSql {
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    const entry = { text, name: `kwik_page_${++this.sequence}` };
+    const entry = { text, name: `kwik_page_${++this.sequence}`, ...(positional ? { positional } : {}) };
     this.entries.set(key, entry);
     return entry;
   }
@@ -35,6 +43,32 @@ export interface CachedPageSql {
   readonly text: string;
   /** Unique per text for this cache's lifetime, so PostgreSQL plans it once per connection. */
   readonly name: string;
+  /** The text with `$n` placeholders and the parameter name of each, when that is fixed. */
+  readonly positional?: PositionalSql;
+}
+
+/** SQL with `$n` placeholders, and the named parameter bound to each. */
+export interface PositionalSql {
+  readonly text: string;
+  readonly names: readonly string[];
+}
+
+const PROBE = Symbol('kwik:data:probe');
+
+/**
+ * Replaces the named parameters once, with TypeORM's own escaping on probe values, and records which
+ * name each `$n` is. Not possible (undefined) when a spread list (`:...name`) makes the text depend
+ * on the values.
+ */
+function toPositional(
+  driver: { escapeQueryWithParameters(sql: string, params: ObjectLiteral): [string, unknown[]] },
+  text: string,
+  names: Iterable<string>,
+): PositionalSql | undefined {
+  if (text.includes(':...')) return undefined;
+  const probe = Object.fromEntries([...names].map((name) => [name, { [PROBE]: name }]));
+  const [positional, values] = driver.escapeQueryWithParameters(text, probe);
+  return { text: positional, names: values.map((v) => (v as { [PROBE]: string })[PROBE]) };
 }
 
 interface PgPool {
@@ -87,13 +121,31 @@ export async function runPageQuery<T extends ObjectLiteral>(
 ): Promise<RawRow[]> {
   const print = cache && fingerprint(base as SelectQueryBuilder<ObjectLiteral>);
   if (!cache || print === undefined) return sql.page(where, reverse, limit, offset).getRawMany<RawRow>();
-  const key = `${print}\n${sql.planKey(where, reverse, limit, offset)}`;
-  const entry = cache.get(key) ?? cache.set(key, sql.page(where, reverse, limit, offset).getQuery());
+  const key = `${print}\n${cache.shapeId(sql.shape)}\n${sql.planKey(where, reverse, limit, offset)}`;
   const driver = base.connection.driver;
-  const [query, values] = driver.escapeQueryWithParameters(entry.text, {
-    ...base.getParameters(),
-    ...sql.parameters(where),
-  });
+  const own = sql.parameters(where);
+  const inherited = base.getParameters();
+  let entry = cache.get(key);
+  if (entry === undefined) {
+    const text = sql.page(where, reverse, limit, offset).getQuery();
+    entry = cache.set(
+      key,
+      text,
+      toPositional(driver, text, [...Object.keys(inherited), ...Object.keys(own)]),
+    );
+  }
+  let query: string;
+  let values: unknown[];
+  const positional = entry.positional;
+  if (positional) {
+    query = positional.text;
+    values = positional.names.map((name) => (name in own ? own[name] : inherited[name]));
+  } else {
+    [query, values] = driver.escapeQueryWithParameters(entry.text, { ...inherited, ...own });
+  }
+  // TypeORM writes a function-valued parameter into the SQL text: leave those to it.
+  if (positional && values.some((v) => typeof v === 'function'))
+    [query, values] = driver.escapeQueryWithParameters(entry.text, { ...inherited, ...own });
   // A builder made from a transaction's manager carries that transaction's runner.
   const runner = (base as unknown as { queryRunner?: QueryRunner }).queryRunner;
   if (runner) return (await runner.query(query, values)) as RawRow[];

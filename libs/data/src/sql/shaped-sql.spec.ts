@@ -83,16 +83,16 @@ describe('ShapedSql (the applier)', () => {
       [['a', 'b']],
     ],
     ['array in: has any', { field: tags, op: 'in', value: ['a'] }, '"post"."tags" && :kf0', [['a']]],
-    [
-      'relation path',
-      { field: email, op: 'eq', value: 'e@x.test' },
-      '"post__author"."email" = :kf0',
-      ['e@x.test'],
-    ],
   ])('%s', (_case, clause, fragment, values) => {
     const sql = new ShapedSql(base(), query([clause]));
-    expect(sql.planKey(undefined, false, 21)).toContain(JSON.stringify(fragment).slice(1, -1));
+    expect(sql.page(undefined, false, 21).getQuery()).toContain(fragment);
     expect(Object.values(sql.parameters(undefined))).toEqual(values);
+  });
+
+  it('names a relation column by its join alias (the join itself needs entity metadata: see the e2e suites)', () => {
+    const sql = new ShapedSql(base(), query([{ field: email, op: 'eq', value: 'e@x.test' }]));
+    expect(sql.expr(email)).toBe('"post__author"."email"');
+    expect(Object.values(sql.parameters(undefined))).toEqual(['e@x.test']);
   });
 
   it('renders one page query: selected columns and cursor keys as aliases, nulls last, limit (relations need entity metadata: see the e2e suites)', () => {

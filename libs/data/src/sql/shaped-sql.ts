@@ -6,6 +6,20 @@ import { keysetSegments, type KeysetKey, type SqlFragment } from './keyset.js';
 /** Kinds whose values leave PostgreSQL as text in cursors, so they come back exactly (no ms rounding). */
 const TEXT_KEY_KINDS = new Set(['timestamp', 'date', 'number', 'bigint']);
 
+/** Kinds whose driver value is exact, so a selected field's column can serve as its cursor key. */
+const EXACT_KINDS = new Set(['uuid', 'text', 'enum', 'integer', 'boolean']);
+
+/**
+ * The result column each cursor key is read from: the selected field's `f<i>` when it holds the
+ * exact value, else its own `k<i>` column.
+ */
+export function keyColumns(query: ShapedQuery): string[] {
+  return query.keys.map((k, i) => {
+    const at = EXACT_KINDS.has(k.field.kind) && !k.field.isArray ? query.fields.indexOf(k.field) : -1;
+    return at >= 0 ? `f${at}` : `k${i}`;
+  });
+}
+
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -30,6 +44,11 @@ export class ShapedSql<T extends ObjectLiteral> {
     const conditions = query.filters.map((f) => this.filterSql(f));
     if (query.search !== undefined) conditions.push(`${this.vectorExpr()} @@ ${this.tsQuery()}`);
     this.conditions = conditions;
+  }
+
+  /** The resolved shape the query was parsed against. */
+  get shape(): ShapedQuery['shape'] {
+    return this.query.shape;
   }
 
   /** The SQL expression of a field (`"post"."title"`, `"post__author"."email"`, the rank). */
@@ -74,15 +93,16 @@ export class ShapedSql<T extends ObjectLiteral> {
    * what a SQL cache keys on, next to the base query builder's own fingerprint.
    */
   planKey(where: SqlFragment | undefined, reverse: boolean, limit: number, offset?: number): string {
-    return JSON.stringify([
-      [...this.relations()],
-      this.conditions,
-      where?.sql ?? null,
-      this.selection(),
-      this.ordering(reverse),
-      limit,
-      offset ?? null,
-    ]);
+    // Everything the SQL text depends on, written short: the filter's path and operator (and the
+    // one value that changes text, isNull's), the fields, the keys, search, the keyset fragment.
+    const q = this.query;
+    let key = '';
+    for (const f of q.fields) key += `${f.path},`;
+    key += '|';
+    for (const c of q.filters) key += `${c.field.path}:${c.op}${c.op === 'isNull' ? String(c.value) : ''};`;
+    key += '|';
+    for (const k of q.keys) key += `${k.descending ? '-' : ''}${k.field.path},`;
+    return `${key}|${q.search === undefined ? '' : 's'}|${reverse ? 'r' : ''}|${limit}|${offset ?? ''}|${where?.sql ?? ''}`;
   }
 
   /** The parameters of a page query besides the base query builder's own. */
@@ -98,12 +118,14 @@ export class ShapedSql<T extends ObjectLiteral> {
         this.expr({ ...this.query.shape.primary, relation, path: `${relation}.id` }),
         `r_${relation}`,
       ]);
-    this.query.keys.forEach((k, i) =>
+    const keyed = keyColumns(this.query);
+    this.query.keys.forEach((k, i) => {
+      if (keyed[i] !== `k${i}`) return; // the selected field's column already holds the exact value
       columns.push([
         TEXT_KEY_KINDS.has(k.field.kind) ? `(${this.expr(k.field)})::text` : this.expr(k.field),
         `k${i}`,
-      ]),
-    );
+      ]);
+    });
     return columns;
   }
 
