@@ -21,6 +21,11 @@ export class DemoActorService {
   // on embedded PGlite (one connection) a query outside that transaction would fail.
   constructor(private readonly transactions: TransactionManager) {}
 
+  /** The actor once resolved (after the first request), without a promise. */
+  get cached(): Actor | undefined {
+    return this.actor;
+  }
+
   async current(): Promise<Actor> {
     if (this.actor) return this.actor;
     const tenant = await this.transactions.getRepository(Tenant).findOneBy({ slug: 'acme' });

@@ -12,10 +12,14 @@ export class DemoCrudHook {
   constructor(hooks: CrudHooks, actors: DemoActorService) {
     hooks.register({
       name: 'demo-actor',
-      scope: async (qb, { resource }) => {
-        if (!resource.metadata.findColumnWithPropertyName('tenantId')) return;
-        const { tenantId } = await actors.current();
-        qb.andWhere(`${qb.alias}.tenantId = :demoTenantId`, { demoTenantId: tenantId });
+      scope: (qb, { resource }) => {
+        if (!resource.metadata.findColumnWithPropertyName('tenantId')) return undefined;
+        const where = ({ tenantId }: { tenantId: string }): void => {
+          qb.andWhere(`${qb.alias}.tenantId = :demoTenantId`, { demoTenantId: tenantId });
+        };
+        // Synchronous once the actor is known: the list path awaits only hooks that return a promise.
+        const known = actors.cached;
+        return known ? where(known) : actors.current().then(where);
       },
       prepareCreate: async (entity, _dto, { resource }) => {
         const { tenantId, userId } = await actors.current();

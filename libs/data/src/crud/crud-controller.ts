@@ -92,7 +92,7 @@ export function CrudController<T extends ObjectLiteral, C extends object, U exte
   abstract class CrudResource extends CrudResourceBase<T, C, U> {
     static readonly [CRUD_OPTIONS] = resolved;
 
-    override list(query: ShapedQuery): Promise<ShapedList<T>> {
+    override list(query: ShapedQuery): Promise<ShapedList<T>> | ShapedList<T> {
       return super.list(query);
     }
     override get(id: string, http: CrudHttp): Promise<unknown> {
