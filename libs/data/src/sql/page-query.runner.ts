@@ -110,7 +110,7 @@ function fingerprint(base: SelectQueryBuilder<ObjectLiteral>): string | undefine
  * it runs on the builder's query runner (inside a transaction) or straight on the driver's pool
  * (statements stay visible to `@kwik/database`'s SQL observer, which sits on the pool's clients).
  */
-export async function runPageQuery<T extends ObjectLiteral>(
+export function runPageQuery<T extends ObjectLiteral>(
   base: SelectQueryBuilder<T>,
   sql: ShapedSql<T>,
   where: SqlFragment | undefined,
@@ -148,10 +148,10 @@ export async function runPageQuery<T extends ObjectLiteral>(
     [query, values] = driver.escapeQueryWithParameters(entry.text, { ...inherited, ...own });
   // A builder made from a transaction's manager carries that transaction's runner.
   const runner = (base as unknown as { queryRunner?: QueryRunner }).queryRunner;
-  if (runner) return (await runner.query(query, values)) as RawRow[];
+  if (runner) return runner.query(query, values) as Promise<RawRow[]>;
   const pool = (driver as { master?: Partial<PgPool> }).master;
-  if (typeof pool?.query !== 'function') return (await base.connection.query(query, values)) as RawRow[];
+  if (typeof pool?.query !== 'function') return base.connection.query(query, values) as Promise<RawRow[]>;
   // A named statement: PostgreSQL parses and plans it once per connection, as a hand-written
   // endpoint with prepared statements would.
-  return (await (pool as PgPool).query({ name: entry.name, text: query, values })).rows;
+  return (pool as PgPool).query({ name: entry.name, text: query, values }).then((result) => result.rows);
 }
