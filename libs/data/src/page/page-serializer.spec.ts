@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { testField } from '../shape/resolved-field.fixture.js';
 import type { ResolvedField } from '../shape/resolved-shape.js';
 import { compilePageSerializer } from './page-serializer.js';
 import type { ShapedPage } from './shaped-list.js';
 
-const f = (path: string, kind: ResolvedField['kind'], extra: Partial<ResolvedField> = {}): ResolvedField => ({
-  path,
-  relation: path.includes('.') ? path.split('.')[0]! : null,
-  column: path.split('.').at(-1)!,
-  kind,
-  isArray: false,
-  nullable: true,
-  ...extra,
-});
+const f = testField;
 
 const fields = [
   f('id', 'uuid'),

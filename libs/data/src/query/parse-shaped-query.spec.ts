@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ProblemException } from '@kwik/core';
-import type { ResolvedField, ResolvedShape } from '../shape/resolved-shape.js';
+import { testField } from '../shape/resolved-field.fixture.js';
+import type { ResolvedShape } from '../shape/resolved-shape.js';
 import type { FilterOperator } from '../shape/shape.types.js';
 import { CursorCodec } from './cursor.codec.js';
 import { parseShapedQuery } from './parse-shaped-query.js';
 
-const makeField = (
-  path: string,
-  kind: ResolvedField['kind'],
-  extra: Partial<ResolvedField> = {},
-): ResolvedField => ({
-  path,
-  relation: path.includes('.') ? path.split('.')[0]! : null,
-  column: path.split('.').at(-1)!,
-  kind,
-  isArray: false,
-  nullable: false,
-  ...extra,
-});
+const makeField = testField;
 
 /** A resolved shape built by hand for parser specs (no database needed). */
 const ops = (...list: FilterOperator[]) => new Set(list);

@@ -1,22 +1,11 @@
 import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import type { FilterClause, ShapedQuery } from '../query/shaped-query.js';
-import type { ResolvedField, ResolvedShape } from '../shape/resolved-shape.js';
+import { testField } from '../shape/resolved-field.fixture.js';
+import type { ResolvedShape } from '../shape/resolved-shape.js';
 import { ShapedSql } from './shaped-sql.js';
 
-const col = (
-  path: string,
-  kind: ResolvedField['kind'],
-  extra: Partial<ResolvedField> = {},
-): ResolvedField => ({
-  path,
-  relation: path.includes('.') ? path.split('.')[0]! : null,
-  column: path.split('.').at(-1)!,
-  kind,
-  isArray: false,
-  nullable: false,
-  ...extra,
-});
+const col = testField;
 const id = col('id', 'uuid');
 const title = col('title', 'text');
 const views = col('views', 'integer');
