@@ -25,13 +25,13 @@ import {
   walkCursors,
 } from './lib/data-posts.mjs';
 import { DEMO_ENTRY, apiHeaders, assertDemoBuilt, ensureDatabase } from './lib/kwik.mjs';
-import { aggregateRuns, measure, wrkAvailable } from './lib/load.mjs';
-import { freePort, killChildrenOnExit, setupPinning, startServer, stopServer } from './lib/proc.mjs';
+import { aggregateRuns, measure } from './lib/load.mjs';
+import { freePort, startServer, stopServer } from './lib/proc.mjs';
+import { beginRun } from './lib/session.mjs';
 import {
   clientBound,
   codes,
   fmt,
-  machineInfo,
   median,
   pct,
   printTargets,
@@ -252,27 +252,14 @@ function sameRows(what, a, b, problems) {
 async function main() {
   const opts = parseDataArgs(process.argv.slice(2));
   if (opts.help) return void console.log(DATA_USAGE);
-  killChildrenOnExit();
-  if (opts.tool === 'wrk' && !wrkAvailable()) {
-    console.log('wrk not installed: using autocannon');
-    opts.tool = 'autocannon';
-  }
-  const pinning = setupPinning(opts.pin);
+  const { pinning, header } = beginRun(opts);
   const results = {
-    date: new Date().toISOString(),
-    machine: machineInfo(),
-    options: opts,
-    pinning,
+    ...header,
     database: { url: DATA_DATABASE_URL.replace(/\/\/[^@/]*@/, '//…@') },
     problems: [],
     warnings: [],
   };
   const problems = results.problems; // anything that makes the run fail (exit 1)
-  console.log(
-    pinning.pinned
-      ? `Pinned: servers on CPU ${pinning.serverCpu}, load generator on CPU ${pinning.loadCpu ?? 'any'}`
-      : `Not pinned: ${pinning.reason}`,
-  );
   assertDemoBuilt(ROOT);
   const live = {};
   try {

@@ -4,7 +4,6 @@
 // then warm starts); the last start stays up, and the load then visits every endpoint in
 // interleaved rounds from this process, so slow phases of a noisy VM hit all targets alike.
 // Usage: npm run bench [-- --quick] [-- --only fastify,nest] — see bench/lib/args.mjs.
-import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE } from './lib/args.mjs';
@@ -16,8 +15,9 @@ import {
   ensureDatabase,
   sampleResponse,
 } from './lib/kwik.mjs';
-import { aggregateRuns, measure, wrkAvailable } from './lib/load.mjs';
-import { freePort, killChildrenOnExit, setupPinning, startServer, stopServer } from './lib/proc.mjs';
+import { aggregateRuns, measure } from './lib/load.mjs';
+import { freePort, startServer, stopServer } from './lib/proc.mjs';
+import { beginRun } from './lib/session.mjs';
 import {
   evaluateTargets,
   median,
@@ -178,39 +178,11 @@ async function loadRounds(started, opts) {
   }
 }
 
-function machine() {
-  const cpus = os.cpus();
-  return {
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    memGb: os.totalmem() / 2 ** 30,
-    node: process.version,
-    platform: `${os.platform()} ${os.release()}`,
-  };
-}
-
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help) return void console.log(USAGE);
-  killChildrenOnExit();
-  if (opts.tool === 'wrk' && !wrkAvailable()) {
-    console.log('wrk not installed: using autocannon');
-    opts.tool = 'autocannon';
-  }
-  const pinning = setupPinning(opts.pin);
-  const results = {
-    date: new Date().toISOString(),
-    machine: machine(),
-    options: opts,
-    pinning,
-    servers: {},
-    failures: [],
-  };
-  console.log(
-    pinning.pinned
-      ? `Pinned: servers on CPU ${pinning.serverCpu}, load generator on CPU ${pinning.loadCpu ?? 'any'}`
-      : `Not pinned: ${pinning.reason}`,
-  );
+  const { pinning, header } = beginRun(opts);
+  const results = { ...header, servers: {}, failures: [] };
   const started = [];
   try {
     for (const name of opts.only) {
