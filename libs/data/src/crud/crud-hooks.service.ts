@@ -62,17 +62,22 @@ export interface CrudHook {
 @Injectable()
 export class CrudHooks {
   private readonly hooks = new Map<string, CrudHook>();
+  /** The hooks in registration order, rebuilt on (rare) registration, read on every CRUD request. */
+  private ordered: readonly CrudHook[] = [];
 
   /** Adds a hook; returns a function that removes it. */
   register(hook: CrudHook): () => void {
     this.hooks.set(hook.name, hook);
+    this.ordered = [...this.hooks.values()];
     return () => {
-      if (this.hooks.get(hook.name) === hook) this.hooks.delete(hook.name);
+      if (this.hooks.get(hook.name) !== hook) return;
+      this.hooks.delete(hook.name);
+      this.ordered = [...this.hooks.values()];
     };
   }
 
   /** The registered hooks, in registration order. */
-  list(): CrudHook[] {
-    return [...this.hooks.values()];
+  list(): readonly CrudHook[] {
+    return this.ordered;
   }
 }

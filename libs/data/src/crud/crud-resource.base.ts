@@ -8,7 +8,7 @@ import { runBulk } from '../bulk/run-bulk.js';
 import type { ShapedList } from '../page/shaped-list.js';
 import type { ShapedQuery } from '../query/shaped-query.js';
 import { ShapedLists } from '../shaped-lists.service.js';
-import { CrudHooks, type CrudHookContext } from './crud-hooks.service.js';
+import { CrudHooks, type CrudHook, type CrudHookContext } from './crud-hooks.service.js';
 import { itemLocation, type CrudHttp } from './crud-http.js';
 import type { CrudAction, ResolvedCrudOptions } from './crud-options.interface.js';
 import {
@@ -41,6 +41,7 @@ export abstract class CrudResourceBase<
   @Inject(CrudHooks) protected readonly crudHooks!: CrudHooks;
   @Inject(DataSource) protected readonly dataSource!: DataSource;
   private meta: CrudResourceMeta<T> | undefined;
+  private options: ResolvedCrudOptions<T, C, U> | undefined;
 
   constructor() {
     inheritRoutes(new.target);
@@ -48,7 +49,7 @@ export abstract class CrudResourceBase<
 
   /** The resource's declaration, as `CrudController()` resolved it. */
   protected get crud(): ResolvedCrudOptions<T, C, U> {
-    return crudOptionsOf<T, C, U>(this.constructor);
+    return (this.options ??= crudOptionsOf<T, C, U>(this.constructor));
   }
 
   /** The entity metadata the operations use (read once). */
@@ -162,8 +163,10 @@ export abstract class CrudResourceBase<
       const repository = em.getRepository(this.crud.entity);
       const entity = repository.create(dto as unknown as DeepPartial<T>);
       const context = this.context('create', bulk);
-      for (const hook of this.crudHooks.list()) await hook.prepareCreate?.(entity, dto, context);
-      await this.prepareCreate(entity, dto);
+      await this.runHooks(
+        (hook) => hook.prepareCreate?.(entity, dto, context),
+        () => this.prepareCreate(entity, dto),
+      );
       await this.runAuthorize('create', bulk, entity, dto);
       const { identifiers } = await this.write(() => repository.insert(entity as never));
       return this.reload(this.resource.idOf(identifiers[0] as T));
@@ -184,8 +187,10 @@ export abstract class CrudResourceBase<
       const before = snapshotColumns(entity, columns);
       applyDto(entity, dto, columns);
       const context = this.context('update', bulk);
-      for (const hook of this.crudHooks.list()) await hook.prepareUpdate?.(entity, dto, context);
-      await this.prepareUpdate(entity, dto);
+      await this.runHooks(
+        (hook) => hook.prepareUpdate?.(entity, dto, context),
+        () => this.prepareUpdate(entity, dto),
+      );
       const changes = changedColumns(before, entity, columns);
       if (!changes) return entity;
       const { affected } = await this.write(() =>
@@ -222,21 +227,27 @@ export abstract class CrudResourceBase<
     return { action, bulk, resource: this.resource.ref };
   }
 
-  /** Runs the global then the class scope hooks in order; a promise only when one of them is async. */
+  /**
+   * Runs a hook point: every global hook's step, then the class's own, each after the previous one
+   * finished. A promise only when one of them is async (every await on the hot list path costs).
+   */
+  private runHooks(step: (hook: CrudHook) => unknown, own: () => unknown): Promise<void> | undefined {
+    const hooks = this.crudHooks.list();
+    return inOrder(hooks.length + 1, (i) => (i < hooks.length ? step(hooks[i]!) : own()));
+  }
+
   private applyScope(
     qb: SelectQueryBuilder<T>,
     action: CrudAction,
     bulk: boolean,
   ): Promise<void> | undefined {
     const context = this.context(action, bulk);
-    const steps = this.crudHooks
-      .list()
-      .map((hook) => () => hook.scope?.(qb as unknown as SelectQueryBuilder<ObjectLiteral>, context));
-    steps.push(() => this.scope(qb, action));
-    return inOrder(steps);
+    return this.runHooks(
+      (hook) => hook.scope?.(qb as unknown as SelectQueryBuilder<ObjectLiteral>, context),
+      () => this.scope(qb, action),
+    );
   }
 
-  /** Runs the global then the class authorize hooks in order; a promise only when one of them is async. */
   private runAuthorize(
     action: CrudAction,
     bulk: boolean,
@@ -244,9 +255,10 @@ export abstract class CrudResourceBase<
     dto?: C | U,
   ): Promise<void> | undefined {
     const context = this.context(action, bulk);
-    const steps = this.crudHooks.list().map((hook) => () => hook.authorize?.(context, entity, dto));
-    steps.push(() => this.authorize(action, entity, dto));
-    return inOrder(steps);
+    return this.runHooks(
+      (hook) => hook.authorize?.(context, entity, dto),
+      () => this.authorize(action, entity, dto),
+    );
   }
 
   private async write<R>(work: () => Promise<R>): Promise<R> {
@@ -291,13 +303,13 @@ export abstract class CrudResourceBase<
 }
 
 /**
- * Calls each step after the previous one finished: synchronously while they return plain values,
- * then chained on the first promise. Undefined when every step was synchronous.
+ * Calls steps `0..count-1` one after the other: synchronously while they return plain values, then
+ * chained on the first promise. Undefined when every step was synchronous.
  */
-function inOrder(steps: readonly (() => unknown)[], from = 0): Promise<void> | undefined {
-  for (let i = from; i < steps.length; i++) {
-    const result = steps[i]!();
-    if (result instanceof Promise) return result.then(() => inOrder(steps, i + 1));
+function inOrder(count: number, call: (i: number) => unknown, from = 0): Promise<void> | undefined {
+  for (let i = from; i < count; i++) {
+    const result = call(i);
+    if (result instanceof Promise) return result.then(() => inOrder(count, call, i + 1));
   }
   return undefined;
 }
