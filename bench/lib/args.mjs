@@ -48,8 +48,13 @@ export function splitArgv(argv) {
   return out;
 }
 
-export function parseArgs(argv) {
-  const raw = { quick: false, pin: true, only: ALL_SERVERS, connections: 64, tool: 'autocannon' };
+/**
+ * Parses the flags every harness shares (--quick, --no-pin, --connections, --duration, --warmup,
+ * --rounds, --tool, --help) plus the harness's own: `own[flag](value, raw)` for each extra flag.
+ * Applies the --quick defaults to duration, rounds and warmup.
+ */
+export function parseFlags(argv, defaults, own, usage) {
+  const raw = { quick: false, pin: true, connections: 64, tool: 'autocannon', ...defaults };
   const args = splitArgv(argv);
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
@@ -59,15 +64,14 @@ export function parseArgs(argv) {
     };
     if (flag === '--quick') raw.quick = true;
     else if (flag === '--no-pin') raw.pin = false;
-    else if (flag === '--only') raw.only = parseOnly(value());
     else if (flag === '--connections') raw.connections = positiveInt(flag, value(), { max: 10000 });
     else if (flag === '--duration') raw.duration = positiveInt(flag, value(), { max: 600 });
     else if (flag === '--warmup') raw.warmup = positiveInt(flag, value(), { min: 0, max: 120 });
     else if (flag === '--rounds') raw.rounds = positiveInt(flag, value(), { max: 20 });
-    else if (flag === '--starts') raw.starts = positiveInt(flag, value(), { max: 20 });
     else if (flag === '--tool') raw.tool = value();
     else if (flag === '--help' || flag === '-h') raw.help = true;
-    else throw new UsageError(`unknown flag "${flag}"\n${USAGE}`);
+    else if (Object.hasOwn(own, flag)) own[flag](value, raw);
+    else throw new UsageError(`unknown flag "${flag}"\n${usage}`);
   }
   if (!['autocannon', 'wrk'].includes(raw.tool)) throw new UsageError(`--tool must be autocannon or wrk`);
   return {
@@ -75,8 +79,20 @@ export function parseArgs(argv) {
     duration: raw.duration ?? (raw.quick ? 3 : 5),
     rounds: raw.rounds ?? (raw.quick ? 1 : 3),
     warmup: raw.warmup ?? (raw.quick ? 0 : 2),
-    starts: raw.starts ?? (raw.quick ? 1 : 3),
   };
+}
+
+export function parseArgs(argv) {
+  const opts = parseFlags(
+    argv,
+    { only: ALL_SERVERS },
+    {
+      '--only': (value, raw) => (raw.only = parseOnly(value())),
+      '--starts': (value, raw) => (raw.starts = positiveInt('--starts', value(), { max: 20 })),
+    },
+    USAGE,
+  );
+  return { ...opts, starts: opts.starts ?? (opts.quick ? 1 : 3) };
 }
 
 export { USAGE };
