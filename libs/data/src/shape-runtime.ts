@@ -61,8 +61,9 @@ export class ShapeRuntime implements OnModuleInit {
         if (!shape) continue;
         const resolved = this.resolve(shape);
         if (Reflect.getMetadata(SHAPE_DOCUMENTED, method)) continue;
-        const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;
-        for (const param of shapeQueryParameters(resolved)) ApiQuery(param)(proto, name, descriptor);
+        // `{ value }` rather than the own property descriptor: an inherited handler (a CRUD
+        // controller's `list`) has none on the subclass, and ApiQuery only needs the function.
+        for (const param of shapeQueryParameters(resolved)) ApiQuery(param)(proto, name, { value: method });
         Reflect.defineMetadata(SHAPE_DOCUMENTED, true, method);
       }
     }

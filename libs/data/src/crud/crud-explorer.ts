@@ -1,15 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { ApiQuery } from '@nestjs/swagger';
 import { DataSource, type EntityMetadata, type ObjectLiteral } from 'typeorm';
-import { SHAPE_DOCUMENTED } from '../data.constants.js';
-import { shapeQueryParameters } from '../shape/shape-openapi.js';
-import { ShapeRuntime } from '../shape-runtime.js';
 import type { ResolvedCrudOptions } from './crud-options.interface.js';
 import { CrudError, CrudErrorCode } from './crud.errors.js';
 import { crudClassOf, crudOptionsOf, inheritRoutes } from './internal/crud-class.js';
-
-const CRUD_DOCUMENTED = 'kwik:data:crud-documented';
 
 function invalid(message: string): CrudError {
   return new CrudError(CrudErrorCode.InvalidResource, message);
@@ -40,7 +34,6 @@ function checkRelations(metadata: EntityMetadata, relations: readonly string[], 
 export class CrudExplorer implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
-    private readonly runtime: ShapeRuntime,
     private readonly dataSource: DataSource,
   ) {
     // Providers are built before Nest registers routes; a request-scoped controller is not (its
@@ -54,8 +47,6 @@ export class CrudExplorer implements OnModuleInit {
       if (!crudClassOf(wrapper.metatype)) continue;
       const options = crudOptionsOf<ObjectLiteral, object, object>(wrapper.metatype);
       this.check(options);
-      if (options.enabled.has('list'))
-        this.documentList((wrapper.metatype as { prototype: object }).prototype, options);
     }
   }
 
@@ -74,17 +65,5 @@ export class CrudExplorer implements OnModuleInit {
         `${name}: a CRUD resource needs a @VersionColumn() for ETags and If-Match (extend KwikBaseEntity).`,
       );
     checkRelations(metadata, options.relations, name);
-  }
-
-  // ShapeRuntime documents `@Shape()` handlers through the class's own property descriptor, which
-  // an inherited handler does not have; document those here, once per handler function.
-  private documentList(proto: object, options: ResolvedCrudOptions<ObjectLiteral, object, object>): void {
-    if (Object.hasOwn(proto, 'list')) return;
-    const method = (proto as { list: object }).list;
-    if (Reflect.getMetadata(CRUD_DOCUMENTED, method)) return;
-    for (const param of shapeQueryParameters(this.runtime.resolve(options.shape)))
-      ApiQuery(param)(proto, 'list', { value: method });
-    Reflect.defineMetadata(CRUD_DOCUMENTED, true, method);
-    Reflect.defineMetadata(SHAPE_DOCUMENTED, true, method);
   }
 }
