@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@kwik/auth';
 import { KwikModule } from '@kwik/core';
 import { DataModule } from '@kwik/data';
 import { DatabaseModule } from '@kwik/database';
 import { LoggingModule } from '@kwik/logging';
+import { DEMO_ROLES_PERMISSIONS } from './auth/demo-roles.js';
 import { DemoConfig } from './config/demo-config.js';
+import { User } from './entities/index.js';
 import { demoDatabaseOptions } from './database.options.js';
 import { PostsModule } from './posts/posts.module.js';
 import { SeedService } from './seed/seed.service.js';
@@ -22,6 +25,12 @@ import { SeedService } from './seed/seed.service.js';
     LoggingModule.forRoot({ base: { service: 'kwik-demo' } }),
     DatabaseModule.forRootAsync({ inject: [DemoConfig], useFactory: demoDatabaseOptions }),
     DataModule.forRoot({}),
+    AuthModule.forRoot({
+      userEntity: User,
+      roles: DEMO_ROLES_PERMISSIONS,
+      defaultRoles: ['reader'],
+      path: 'api/auth',
+    }),
     PostsModule,
   ],
   providers: [SeedService],

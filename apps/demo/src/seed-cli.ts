@@ -30,7 +30,7 @@ async function main(): Promise<void> {
         `No tenant "${values.tenant}"; start the demo once to seed acme and globex.`,
       );
     const authors = (await dataSource.query(
-      `SELECT id FROM users WHERE "tenantId" = $1 AND role <> 'reader' ORDER BY email`,
+      `SELECT id FROM users WHERE "tenantId" = $1 AND NOT ('reader' = ANY(roles)) ORDER BY email`,
       [tenant.id],
     )) as { id: string }[];
     const started = Date.now();

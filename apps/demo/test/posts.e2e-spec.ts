@@ -19,6 +19,8 @@ interface PostBody {
 
 describe('demo: posts over HTTP (PostgreSQL server)', () => {
   let demo: DemoUnderTest;
+  // Every /api route needs a principal: the demo's fetch is signed in as admin@acme.test.
+  const fetch = (input: string, init?: RequestInit) => demo.fetch(input, init);
   const url = (path: string) => `${demo.baseUrl}${path}`;
   const json = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(url(path), {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/postgres.js';
+import { login } from './support.js';
 
 // What `npm start` runs: the bundle of the compiled demo.
 const MAIN = fileURLToPath(new URL('../dist/bundle/main.mjs', import.meta.url));
@@ -54,10 +55,17 @@ function startDemoProcess(env: Record<string, string | undefined>, cwd: string):
   });
 }
 
+/** GET as admin@acme.test (signed in with the seeded password). */
+async function authedGet(baseUrl: string, path: string): Promise<Response> {
+  const token = await login(baseUrl, 'admin@acme.test');
+  return fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+}
+
 async function expectServing(started: Started): Promise<void> {
   const ready = await fetch(`${started.baseUrl}/health/ready`);
   expect(ready.status).toBe(200);
-  const posts = await fetch(`${started.baseUrl}/api/posts?limit=5`);
+  expect((await fetch(`${started.baseUrl}/api/posts?limit=5`)).status).toBe(401);
+  const posts = await authedGet(started.baseUrl, '/api/posts?limit=5');
   expect(posts.status).toBe(200);
   expect(((await posts.json()) as { data: unknown[] }).data).toHaveLength(5);
   started.child.kill('SIGTERM');
@@ -111,7 +119,7 @@ describe('npm start: the built demo as a process', () => {
       encoding: 'utf8',
     });
     expect(seeded).toMatch(/^Added 500 posts to acme in \d+ ms/);
-    const counted = await fetch(`${started.baseUrl}/api/posts?limit=1&count=true`);
+    const counted = await authedGet(started.baseUrl, '/api/posts?limit=1&count=true');
     expect(counted.headers.get('x-total-count')).toBe('550');
     await expectServing(started);
   }, 60_000);

@@ -2,11 +2,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createKwikApp } from '@kwik/core';
 import { createTestDatabase } from '../../../test/support/postgres.js';
 import { AppModule } from '../src/app.module.js';
+import { DEMO_PASSWORD } from '../src/seed/seed-data.js';
 
 /** A demo app listening on a random port over a fresh PostgreSQL database. */
 export interface DemoUnderTest {
   app: NestFastifyApplication;
   baseUrl: string;
+  /** `fetch` signed in as admin@acme.test (the Authorization header is added unless given). */
+  fetch(input: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -20,9 +23,16 @@ export async function startDemo(): Promise<DemoUnderTest> {
     const app = await createKwikApp(AppModule, { handleSignals: false });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
+    const baseUrl = `http://127.0.0.1:${address.port}`;
+    const token = await login(baseUrl, 'admin@acme.test');
     return {
       app,
-      baseUrl: `http://127.0.0.1:${address.port}`,
+      baseUrl,
+      fetch: (input, init = {}) => {
+        const headers = new Headers(init.headers);
+        if (!headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+        return fetch(input, { ...init, headers });
+      },
       close: async () => {
         await app.close();
         await db.drop();
@@ -34,4 +44,15 @@ export async function startDemo(): Promise<DemoUnderTest> {
       else process.env[key] = value;
     }
   }
+}
+
+/** Signs a seeded demo user in and returns the access token. */
+export async function login(baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`login of ${email} failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
 }

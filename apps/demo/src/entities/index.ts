@@ -1,3 +1,4 @@
+import { AUTH_ENTITIES } from '@kwik/auth';
 import { Comment } from './comment.entity.js';
 import { Post } from './post.entity.js';
 import { Tenant } from './tenant.entity.js';
@@ -8,4 +9,4 @@ export { POST_STATUSES, type PostStatus } from './post.entity.js';
 export { USER_ROLES, type UserRole } from './user.entity.js';
 
 /** Every entity of the demo, for the data source and the migrations CLI. */
-export const DEMO_ENTITIES = [Tenant, User, Post, Comment];
+export const DEMO_ENTITIES = [Tenant, User, Post, Comment, ...AUTH_ENTITIES];

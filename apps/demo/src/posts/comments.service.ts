@@ -22,7 +22,7 @@ export class CommentsService {
   }
 
   async add(post: Post, dto: CreateCommentDto): Promise<Comment> {
-    const { userId } = await this.actors.current();
+    const { userId } = this.actors.current();
     const saved = await this.comments.save(
       this.comments.create({ tenantId: post.tenantId, postId: post.id, authorId: userId, body: dto.body }),
     );

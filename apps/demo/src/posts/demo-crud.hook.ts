@@ -1,31 +1,29 @@
 import { Injectable } from '@nestjs/common';
+import { AccessControl } from '@kwik/auth';
 import { CrudHooks } from '@kwik/data';
 import { DemoActorService } from './demo-actor.service.js';
 
 /**
- * The demo's implicit actor as a global CRUD hook — what the tenant and auth libraries will register
- * in its place: every query of a resource with a `tenantId` column is limited to the actor's tenant,
- * and a new row gets the tenant and (when it has an `authorId`) the acting user.
+ * The demo's global CRUD hooks: every query of a resource with a `tenantId` column is limited to
+ * the signed-in user's tenant, a new row gets that tenant and (when it has an `authorId`) the
+ * user; and the auth library's access hook checks `posts:<action>` (with `posts:update:own`
+ * resolved against `authorId`) on every posts action.
  */
 @Injectable()
 export class DemoCrudHook {
-  constructor(hooks: CrudHooks, actors: DemoActorService) {
+  constructor(hooks: CrudHooks, actors: DemoActorService, access: AccessControl) {
     hooks.register({
-      name: 'demo-actor',
+      name: 'demo-tenant',
       scope: (qb, { resource }) => {
-        if (!resource.metadata.findColumnWithPropertyName('tenantId')) return undefined;
-        const where = ({ tenantId }: { tenantId: string }): void => {
-          qb.andWhere(`${qb.alias}.tenantId = :demoTenantId`, { demoTenantId: tenantId });
-        };
-        // Synchronous once the actor is known: the list path awaits only hooks that return a promise.
-        const known = actors.cached;
-        return known ? where(known) : actors.current().then(where);
+        if (!resource.metadata.findColumnWithPropertyName('tenantId')) return;
+        qb.andWhere(`${qb.alias}.tenantId = :demoTenantId`, { demoTenantId: actors.current().tenantId });
       },
-      prepareCreate: async (entity, _dto, { resource }) => {
-        const { tenantId, userId } = await actors.current();
+      prepareCreate: (entity, _dto, { resource }) => {
+        const { tenantId, userId } = actors.current();
         if (resource.metadata.findColumnWithPropertyName('tenantId')) entity.tenantId = tenantId;
         if (resource.metadata.findColumnWithPropertyName('authorId')) entity.authorId = userId;
       },
     });
+    hooks.register(access.crudHook({ resource: 'posts', owner: 'authorId', entities: ['Post'] }));
   }
 }

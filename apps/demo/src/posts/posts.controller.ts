@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AccessControl, ApiAuthenticated, HasPermission } from '@kwik/auth';
 import { CrudController } from '@kwik/data';
 import { Post as PostEntity } from '../entities/index.js';
 import { CommentsService } from './comments.service.js';
@@ -13,6 +14,7 @@ import { PostShape } from './post.shape.js';
  * come from the global `DemoCrudHook`; the publishing rule lives here. Comments are hand-written.
  */
 @ApiTags('posts')
+@ApiAuthenticated()
 @Controller('api/posts')
 export class PostsController extends CrudController({
   entity: PostEntity,
@@ -23,17 +25,22 @@ export class PostsController extends CrudController({
   alias: 'post',
   bulk: { maxItems: 100 },
 }) {
-  constructor(private readonly comments: CommentsService) {
+  constructor(
+    private readonly comments: CommentsService,
+    private readonly access: AccessControl,
+  ) {
     super();
   }
 
-  protected override prepareCreate(post: PostEntity, dto: CreatePostDto): void {
+  protected override async prepareCreate(post: PostEntity, dto: CreatePostDto): Promise<void> {
+    if (dto.status === 'published') await this.access.assert('posts:publish');
     post.status = dto.status ?? 'draft';
     post.tags = dto.tags ?? [];
     post.publishedAt = post.status === 'published' ? new Date() : null;
   }
 
-  protected override prepareUpdate(post: PostEntity, dto: UpdatePostDto): void {
+  protected override async prepareUpdate(post: PostEntity, dto: UpdatePostDto): Promise<void> {
+    if (dto.status === 'published') await this.access.assert('posts:publish');
     if (dto.status === 'published' && !post.publishedAt) post.publishedAt = new Date();
   }
 
@@ -42,6 +49,7 @@ export class PostsController extends CrudController({
   }
 
   @Get(':id/comments')
+  @HasPermission('comments:read')
   @ApiOkResponse({ description: '`{ data: Comment[] }`, oldest first' })
   async listComments(@Param() { id }: PostIdParams): Promise<{ data: Record<string, unknown>[] }> {
     const post = await this.findOne(id, 'get');
@@ -49,6 +57,7 @@ export class PostsController extends CrudController({
   }
 
   @Post(':id/comments')
+  @HasPermission('comments:create')
   @ApiCreatedResponse({ description: 'The new comment' })
   async addComment(
     @Param() { id }: PostIdParams,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { DataSource, type EntityManager } from 'typeorm';
 import { Comment, Post, Tenant, User } from '../entities/index.js';
 import { DemoConfig } from '../config/demo-config.js';
-import { hashPassword } from './password.js';
+import { PasswordHasher } from '@kwik/auth';
 import { DEMO_PASSWORD, DEMO_ROLES, DEMO_TENANTS, seedPosts } from './seed-data.js';
 
 /** Seeds tenants, users, posts and comments into an empty database at boot (`KWIK_SEED`). */
@@ -43,17 +43,19 @@ export class SeedService implements OnApplicationBootstrap {
   private async seedTenant(em: EntityManager, t: { slug: string; name: string }, now: Date): Promise<void> {
     const tenant = await em.save(em.create(Tenant, { slug: t.slug, name: t.name }));
     const users: User[] = [];
+    // One argon2id hash for the shared development password (hashing is deliberately slow).
+    const passwordHash = await new PasswordHasher().hash(DEMO_PASSWORD);
     for (const role of DEMO_ROLES) {
       const user = em.create(User, {
         tenantId: tenant.id,
         email: `${role}@${t.slug}.test`,
         displayName: `${role[0]!.toUpperCase()}${role.slice(1)} ${t.name.split(' ')[0]}`,
-        role,
-        passwordHash: await hashPassword(DEMO_PASSWORD),
+        roles: [role],
+        passwordHash,
       });
       users.push(await em.save(user));
     }
-    const writers = users.filter((u) => u.role !== 'reader');
+    const writers = users.filter((u) => !u.roles.includes('reader'));
     const posts = seedPosts(t.slug, 50, now);
     const rows = posts.map((p, i) => ({
       tenantId: tenant.id,

@@ -1,0 +1,60 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { RequestContext } from '@kwik/core';
+import { AUTH_FAILURE_KEY } from '../auth.constants.js';
+import { unauthorized } from '../auth.problems.js';
+import { AuthMetadata } from '../decorators/auth.decorators.js';
+import { AccessControl } from './access-control.service.js';
+import { isAuthPrincipal, type AuthPrincipal } from './auth-principal.js';
+import { RoleRegistry } from './role-registry.service.js';
+
+/**
+ * The global guard: every route needs a principal unless it is `@Public()`; `@HasRole()` and
+ * `@HasPermission()` are checked here (403, audited). Authentication itself happened earlier, in
+ * the `Authenticator` hook. Subclass and override the protected hooks to change a decision.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    protected readonly reflector: Reflector,
+    protected readonly context: RequestContext,
+    protected readonly access: AccessControl,
+    protected readonly roles: RoleRegistry,
+  ) {}
+
+  canActivate(execution: ExecutionContext): boolean | Promise<boolean> {
+    if (execution.getType() !== 'http') return true;
+    const targets = [execution.getHandler(), execution.getClass()];
+    if (this.isPublic(execution)) return true;
+    const principal = this.context.principal;
+    if (!isAuthPrincipal(principal)) throw this.unauthenticated();
+    const roles = this.reflector.getAllAndOverride(AuthMetadata.RequiredRoles, targets);
+    if (roles?.length && !roles.some((role) => this.roles.hasRole(principal.roles, role)))
+      return this.access.deny(principal, `requires the role ${roles.join(' or ')}`);
+    const permissions = this.reflector.getAllAndOverride(AuthMetadata.RequiredPermissions, targets);
+    if (permissions?.length) return this.checkPermissions(principal, permissions);
+    return true;
+  }
+
+  /** Whether the route is open to anonymous callers. */
+  protected isPublic(execution: ExecutionContext): boolean {
+    return this.reflector.getAllAndOverride(AuthMetadata.Public, [execution.getHandler(), execution.getClass()]) === true;
+  }
+
+  /** The 401 for a request without an accepted credential. */
+  protected unauthenticated(): Error {
+    const failure = this.context.get<string>(AUTH_FAILURE_KEY);
+    return failure
+      ? unauthorized(`Authentication failed: ${failure}.`)
+      : unauthorized('Authentication required: send "Authorization: Bearer <access token>" or "X-API-Key: <key>".', 'invalid_request');
+  }
+
+  private checkPermissions(principal: AuthPrincipal, permissions: readonly string[]): boolean | Promise<boolean> {
+    for (const permission of permissions) {
+      const verdict = this.access.check(principal, permission);
+      if (verdict === 'own') this.access.markOwnOnly(permission);
+      else if (verdict !== 'yes') return this.access.deny(principal, `requires the permission ${permission}`);
+    }
+    return true;
+  }
+}

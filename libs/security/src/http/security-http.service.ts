@@ -1,0 +1,41 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { fastifyCors } from '@fastify/cors';
+import { fastifyHelmet } from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import type { ResolvedSecurityOptions } from '../options/resolve-security-options.js';
+import { SECURITY_RESOLVED_OPTIONS } from '../security.constants.js';
+import { SecurityError, SecurityErrorCode } from '../security.errors.js';
+import { RequestTimeouts } from './request-timeouts.service.js';
+
+/**
+ * Installs the HTTP side of `SecurityModule` on the Fastify instance when the module initialises:
+ * `@fastify/helmet` (security headers), `@fastify/cors` and the request-timeout hook.
+ *
+ * `onModuleInit` runs inside `app.init()`, after Nest has registered its routes but before
+ * Fastify boots (`ready()`, which `createKwikApp()` and `listen()` call afterwards). Fastify loads
+ * plugins registered before it boots and attaches every hook to every route when it boots, so
+ * the headers, CORS and timeouts cover all routes, Nest's and the `/docs` UI's alike.
+ */
+@Injectable()
+export class SecurityHttpSetup implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly timeouts: RequestTimeouts,
+    @Inject(SECURITY_RESOLVED_OPTIONS) private readonly options: ResolvedSecurityOptions,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const adapter = this.adapterHost.httpAdapter;
+    if (!adapter) return; // an application context without HTTP (a script, a worker)
+    if (adapter.getType() !== 'fastify')
+      throw new SecurityError(
+        SecurityErrorCode.FastifyRequired,
+        `SecurityModule needs the Fastify adapter (got "${adapter.getType()}"). Bootstrap with createKwikApp() from @kwik/core.`,
+      );
+    const fastify = adapter.getInstance<FastifyInstance>();
+    if (this.options.helmet) await fastify.register(fastifyHelmet, this.options.helmet);
+    if (this.options.cors) await fastify.register(fastifyCors, this.options.cors);
+    if (this.options.requestTimeoutMs > 0) this.timeouts.install(fastify, this.options.requestTimeoutMs);
+  }
+}

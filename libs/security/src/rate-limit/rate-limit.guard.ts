@@ -1,0 +1,151 @@
+import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ProblemException, RequestContext, type KwikPrincipal } from '@kwik/core';
+import type { ResolvedSecurityOptions } from '../options/resolve-security-options.js';
+import { RATE_LIMIT_METADATA, SECURITY_RESOLVED_OPTIONS, SKIP_RATE_LIMIT_METADATA } from '../security.constants.js';
+import type { ResolvedRateLimitPolicy } from './rate-limit-policy.js';
+import { RateLimitStore, type RateLimitHit } from './rate-limit.store.js';
+import { formatRateLimitHeader, retryAfterSeconds } from './ratelimit-headers.js';
+
+/**
+ * Rate limiting for every HTTP route, installed by `SecurityModule` as a global guard.
+ *
+ * Picks the policy of the route (`@RateLimit()` on the method, else on the controller), or the
+ * `authenticated` tier when the request has a principal (`RequestContext.principal`, set by the
+ * auth library in an `onRequest` hook before any guard runs), else the `anonymous` tier. Counts
+ * the request under `<keyPrefix><policy>:<route>:<tracker>` in the {@link RateLimitStore}, sets
+ * `RateLimit-Policy` and `RateLimit`, and refuses an excess request with a 429 `rate-limited`
+ * problem carrying `Retry-After`. A failing store lets requests through (or answers 503 with
+ * `onStoreError: 'closed'`), logged once per incident — never a 500.
+ *
+ * Subclass it and pass the class as `SecurityModule.forRoot({ ... , rateLimitGuard: MyGuard })`
+ * to change who is counted or how keys are built.
+ *
+ * @example
+ * @Injectable()
+ * export class TenantRateLimitGuard extends RateLimitGuard {
+ *   protected override getTracker(context: ExecutionContext, policy: ResolvedRateLimitPolicy) {
+ *     return this.requestContext.tenant?.id ?? super.getTracker(context, policy);
+ *   }
+ * }
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  protected readonly logger = new Logger('RateLimit');
+  /** True while the store is failing: the failure is logged once, when it starts. */
+  private storeFailing = false;
+
+  constructor(
+    protected readonly reflector: Reflector,
+    protected readonly store: RateLimitStore,
+    @Inject(SECURITY_RESOLVED_OPTIONS) protected readonly options: ResolvedSecurityOptions,
+    protected readonly requestContext: RequestContext,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.options.rateLimit.enabled || context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT_METADATA, targets) === true) return true;
+    const http = context.switchToHttp();
+    if (this.isExcluded(http.getRequest<FastifyRequest>())) return true;
+    const policy =
+      this.reflector.getAllAndOverride<ResolvedRateLimitPolicy>(RATE_LIMIT_METADATA, targets) ??
+      this.getTierPolicy(this.getPrincipal());
+    if (!policy) return true;
+    const key = `${this.options.rateLimit.keyPrefix}${policy.name}:${this.getRoute(context)}:${await this.getTracker(context, policy)}`;
+    const hit = await this.count(key, policy);
+    if (!hit) return true;
+    const reply = http.getResponse<FastifyReply>();
+    reply.header('ratelimit-policy', policy.policyHeader);
+    reply.header('ratelimit', formatRateLimitHeader(policy.name, hit.remaining, hit.resetMs));
+    if (!hit.allowed) throw this.limitExceeded(policy, hit);
+    return true;
+  }
+
+  /** Who is calling: the principal the auth library wrote into the request context. */
+  protected getPrincipal(): KwikPrincipal | undefined {
+    return this.requestContext.principal;
+  }
+
+  /** The global tier for a request: `authenticated` with a principal, else `anonymous` (`null`: not limited). */
+  protected getTierPolicy(principal: KwikPrincipal | undefined): ResolvedRateLimitPolicy | null {
+    return principal ? this.options.rateLimit.authenticated : this.options.rateLimit.anonymous;
+  }
+
+  /**
+   * Who is counted: `user:<principal id>`, `key:<apiKeyId>`, `ip:<client ip>` per the policy's
+   * `by`, or what its function returns. Requests with the same tracker share the limit.
+   */
+  protected getTracker(context: ExecutionContext, policy: ResolvedRateLimitPolicy): string | Promise<string> {
+    const { by } = policy;
+    if (typeof by === 'function') {
+      const custom = by(context);
+      if (typeof custom === 'string' && custom.length > 0) return custom;
+    }
+    const principal = this.getPrincipal();
+    if (by === 'user' && principal?.id) return `user:${principal.id}`;
+    if (by === 'apiKey' && typeof principal?.apiKeyId === 'string') return `key:${principal.apiKeyId}`;
+    return `ip:${this.getIp(context)}`;
+  }
+
+  /** The client ip (`request.ip`: honours `trustProxy` of `createKwikApp`). */
+  protected getIp(context: ExecutionContext): string {
+    return context.switchToHttp().getRequest<FastifyRequest>().ip;
+  }
+
+  /** The route part of the key: `<Controller>.<handler>`, the same on every instance. */
+  protected getRoute(context: ExecutionContext): string {
+    return `${context.getClass().name}.${context.getHandler().name}`;
+  }
+
+  /** Whether the route pattern falls under `excludePaths` (default `/health`). */
+  protected isExcluded(request: FastifyRequest): boolean {
+    const url = request.routeOptions.url ?? request.url;
+    return this.options.rateLimit.excludePaths.some(
+      (path) => url === path || url.startsWith(path.endsWith('/') ? path : `${path}/`),
+    );
+  }
+
+  /** The 429 problem for a refused request. */
+  protected limitExceeded(policy: ResolvedRateLimitPolicy, hit: RateLimitHit): ProblemException {
+    const retryAfter = retryAfterSeconds(hit.resetMs);
+    const window = policy.windowMs / 1000;
+    return new ProblemException({
+      status: 429,
+      kind: 'rate-limited',
+      title: 'Too Many Requests',
+      detail: `Rate limit "${policy.name}" exceeded: at most ${policy.limit} requests per ${window} s. Retry in ${retryAfter} s.`,
+      extensions: { policy: policy.name, limit: policy.limit, window, retryAfter },
+      headers: { 'retry-after': String(retryAfter) },
+    });
+  }
+
+  /** Counts the request; on a store failure applies `onStoreError` (`undefined`: let it through). */
+  private async count(key: string, policy: ResolvedRateLimitPolicy): Promise<RateLimitHit | undefined> {
+    const mode = this.options.rateLimit.onStoreError;
+    try {
+      const hit = await this.store.hit(key, policy.limit, policy.windowMs);
+      if (this.storeFailing) {
+        this.storeFailing = false;
+        this.logger.log('The rate-limit store answers again; limits are enforced.');
+      }
+      return hit;
+    } catch (error) {
+      if (!this.storeFailing) {
+        this.storeFailing = true;
+        this.logger.error(
+          `The rate-limit store failed (${(error as Error).message}); ${mode === 'open' ? 'letting requests through unlimited' : 'refusing requests with 503'} until it recovers (rateLimit.onStoreError: '${mode}').`,
+        );
+      }
+      if (mode === 'open') return undefined;
+      throw new ProblemException({
+        status: 503,
+        kind: 'rate-limit-unavailable',
+        title: 'Service Unavailable',
+        detail: 'Rate limiting is temporarily unavailable, so the request was refused. Retry shortly.',
+        headers: { 'retry-after': '5' },
+      });
+    }
+  }
+}
