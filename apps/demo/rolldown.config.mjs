@@ -3,8 +3,8 @@
 // separate chunks, so what the app loads lazily (PGlite, ioredis, pino-pretty) stays lazy.
 import { builtinModules } from 'node:module';
 
-/** Packages that read files shipped beside their own code (WASM, UI assets) stay in node_modules. */
-const KEEP_EXTERNAL = ['@electric-sql/pglite', 'swagger-ui-dist', 'pino-pretty'];
+/** Packages that read files shipped beside their own code (WASM, UI assets, native addons) stay in node_modules. */
+const KEEP_EXTERNAL = ['@electric-sql/pglite', 'swagger-ui-dist', 'pino-pretty', '@node-rs/argon2'];
 
 export default {
   input: { main: 'apps/demo/dist/main.js' },

@@ -23,7 +23,12 @@ export interface AuthSettings {
   readonly mfaIssuer: string;
   /** Secret for sealing TOTP secrets at rest. */
   readonly secret: string;
-  readonly password: { minLength: number; maxLength: number; denylist: readonly string[]; rejectCommon: boolean };
+  readonly password: {
+    minLength: number;
+    maxLength: number;
+    denylist: readonly string[];
+    rejectCommon: boolean;
+  };
   readonly lockout: { accountFailures: number; ipFailures: number; window: number };
   readonly store: 'memory' | 'redis';
   readonly apiKeyLastUsedFlushSeconds: number;
@@ -39,13 +44,17 @@ export function resolveAuthSettings(
   const problems: string[] = [];
   const seconds = (name: string, value: number | undefined, fallback: number, min = 1): number => {
     const v = value ?? fallback;
-    if (!Number.isInteger(v) || v < min) problems.push(`${name} must be a whole number of seconds ≥ ${min} (got ${v})`);
+    if (!Number.isInteger(v) || v < min)
+      problems.push(`${name} must be a whole number of seconds ≥ ${min} (got ${v})`);
     return v;
   };
-  if (typeof options.userEntity !== 'function') problems.push('userEntity must be the app’s user entity class (extending KwikUser)');
-  if (!options.roles || Object.keys(options.roles).length === 0) problems.push('roles must declare at least one role');
+  if (typeof options.userEntity !== 'function')
+    problems.push('userEntity must be the app’s user entity class (extending KwikUser)');
+  if (!options.roles || Object.keys(options.roles).length === 0)
+    problems.push('roles must declare at least one role');
   const defaultRoles = options.defaultRoles ?? [];
-  for (const role of defaultRoles) if (!options.roles?.[role]) problems.push(`defaultRoles names unknown role "${role}"`);
+  for (const role of defaultRoles)
+    if (!options.roles?.[role]) problems.push(`defaultRoles names unknown role "${role}"`);
   const accessTokenTtl = seconds('accessTokenTtl', options.accessTokenTtl, 900);
   const refreshTokenTtl = seconds('refreshTokenTtl', options.refreshTokenTtl, 30 * 86_400);
   const sessionMaxAge = seconds('sessionMaxAge', options.sessionMaxAge, 90 * 86_400);
@@ -62,17 +71,28 @@ export function resolveAuthSettings(
     ipFailures: seconds('lockout.ipFailures', options.lockout?.ipFailures, 50),
     window: seconds('lockout.window', options.lockout?.window, 900),
   };
-  const apiKeyLastUsedFlushSeconds = seconds('apiKeyLastUsedFlushSeconds', options.apiKeyLastUsedFlushSeconds, 60);
+  const apiKeyLastUsedFlushSeconds = seconds(
+    'apiKeyLastUsedFlushSeconds',
+    options.apiKeyLastUsedFlushSeconds,
+    60,
+  );
   const apiKeyCacheSeconds = seconds('apiKeyCacheSeconds', options.apiKeyCacheSeconds, 60, 0);
   const store = options.store ?? (hasRedis ? 'redis' : 'memory');
-  if (store === 'redis' && !hasRedis) problems.push('store is "redis" but core has no Redis client: set REDIS_URL');
+  if (store === 'redis' && !hasRedis)
+    problems.push('store is "redis" but core has no Redis client: set REDIS_URL');
   const secret = options.secret ?? config?.APP_SECRET;
-  if (secret !== undefined && secret.length < MIN_SECRET) problems.push(`the auth secret must be at least ${MIN_SECRET} characters`);
+  if (secret !== undefined && secret.length < MIN_SECRET)
+    problems.push(`the auth secret must be at least ${MIN_SECRET} characters`);
   const production = (config?.NODE_ENV ?? process.env.NODE_ENV) === 'production';
   if (problems.length === 0 && secret === undefined && production)
-    problems.push('in production the auth library needs APP_SECRET (≥ 32 characters, e.g. `openssl rand -base64 32`) or AuthModule.forRoot({ secret })');
+    problems.push(
+      'in production the auth library needs APP_SECRET (≥ 32 characters, e.g. `openssl rand -base64 32`) or AuthModule.forRoot({ secret })',
+    );
   if (problems.length)
-    throw new KwikError('KWIK_AUTH_INVALID_OPTIONS', `AuthModule options are invalid: ${problems.join('; ')}.`);
+    throw new KwikError(
+      'KWIK_AUTH_INVALID_OPTIONS',
+      `AuthModule options are invalid: ${problems.join('; ')}.`,
+    );
 
   const algorithm: AuthJwtAlgorithm = options.jwt?.algorithm ?? 'ES256';
   let ring: JwtKeyRing;

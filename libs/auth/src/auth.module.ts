@@ -51,21 +51,32 @@ import { UserAccounts } from './users/user-accounts.service.js';
   providers: [
     {
       provide: AUTH_SETTINGS,
-      inject: [AUTH_MODULE_OPTIONS, { token: KwikConfig, optional: true }, { token: KWIK_REDIS, optional: true }],
-      useFactory: (options: AuthModuleOptions, config: KwikConfig | undefined, redis: KwikRedisClient | undefined) =>
-        resolveAuthSettings(options, config, Boolean(redis)),
+      inject: [
+        AUTH_MODULE_OPTIONS,
+        { token: KwikConfig, optional: true },
+        { token: KWIK_REDIS, optional: true },
+      ],
+      useFactory: (
+        options: AuthModuleOptions,
+        config: KwikConfig | undefined,
+        redis: KwikRedisClient | undefined,
+      ) => resolveAuthSettings(options, config, Boolean(redis)),
     },
     {
       provide: RevocationStore,
       inject: [AUTH_SETTINGS, { token: KWIK_REDIS, optional: true }],
       useFactory: (settings: AuthSettings, redis: KwikRedisClient | undefined) =>
-        settings.store === 'redis' && redis ? RedisRevocationStore.connect(redis) : new MemoryRevocationStore(),
+        settings.store === 'redis' && redis
+          ? RedisRevocationStore.connect(redis)
+          : new MemoryRevocationStore(),
     },
     {
       provide: LoginThrottleStore,
       inject: [AUTH_SETTINGS, { token: KWIK_REDIS, optional: true }],
       useFactory: (settings: AuthSettings, redis: KwikRedisClient | undefined) =>
-        settings.store === 'redis' && redis ? new RedisLoginThrottleStore(redis) : new MemoryLoginThrottleStore(),
+        settings.store === 'redis' && redis
+          ? new RedisLoginThrottleStore(redis)
+          : new MemoryLoginThrottleStore(),
     },
     {
       provide: LoginThrottle,
@@ -98,7 +109,17 @@ import { UserAccounts } from './users/user-accounts.service.js';
     AuthGuard,
     { provide: APP_GUARD, useExisting: AuthGuard },
   ],
-  exports: [AccessControl, AuditLog, AuthService, SessionService, ApiKeyService, RoleRegistry, TokenService, UserAccounts, PasswordHasher],
+  exports: [
+    AccessControl,
+    AuditLog,
+    AuthService,
+    SessionService,
+    ApiKeyService,
+    RoleRegistry,
+    TokenService,
+    UserAccounts,
+    PasswordHasher,
+  ],
 })
 export class AuthModule extends AuthConfigurableModule {
   static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {
@@ -112,5 +133,8 @@ export class AuthModule extends AuthConfigurableModule {
 
 /** Mounts the auth controllers under `path` (RouterModule prefixes this module's routes). */
 function withRoutes(module: DynamicModule, path = 'auth'): DynamicModule {
-  return { ...module, imports: [...(module.imports ?? []), RouterModule.register([{ path, module: AuthModule }])] };
+  return {
+    ...module,
+    imports: [...(module.imports ?? []), RouterModule.register([{ path, module: AuthModule }])],
+  };
 }

@@ -1,5 +1,9 @@
 export { AuthModule } from './auth.module.js';
-export { AUTH_ASYNC_OPTIONS_TYPE, AUTH_OPTIONS_TYPE, type AuthModuleExtras } from './auth.module-definition.js';
+export {
+  AUTH_ASYNC_OPTIONS_TYPE,
+  AUTH_OPTIONS_TYPE,
+  type AuthModuleExtras,
+} from './auth.module-definition.js';
 export type { AuthJwtKey, AuthModuleOptions, AuthRoleDefinition } from './auth-options.interface.js';
 export type { AuthSettings } from './auth-settings.js';
 export { AUTH_SETTINGS } from './auth.constants.js';
@@ -14,7 +18,14 @@ export { AuthMfa } from './entities/mfa.entity.js';
 export { AuthAuditEvent } from './entities/audit-event.entity.js';
 export { AuthSchema1795400000000 } from './migrations/auth-schema.migration.js';
 
-export { ApiAuthenticated, AuthMetadata, CurrentUser, HasPermission, HasRole, Public } from './decorators/auth.decorators.js';
+export {
+  ApiAuthenticated,
+  AuthMetadata,
+  CurrentUser,
+  HasPermission,
+  HasRole,
+  Public,
+} from './decorators/auth.decorators.js';
 export { AuthGuard } from './access/auth.guard.js';
 export {
   AccessControl,
@@ -24,7 +35,13 @@ export {
 } from './access/access-control.service.js';
 export { isAuthPrincipal, type AuthPrincipal, type PrincipalAccess } from './access/auth-principal.js';
 export { RoleRegistry } from './access/role-registry.service.js';
-export { AuditEventType, AuditLog, type AuditEventTypeValue, type AuditInput, type AuditQuery } from './audit/audit-log.service.js';
+export {
+  AuditEventType,
+  AuditLog,
+  type AuditEventTypeValue,
+  type AuditInput,
+  type AuditQuery,
+} from './audit/audit-log.service.js';
 export { AuthService, type LoginResult } from './login/auth.service.js';
 export { SessionService, type SessionOrigin } from './sessions/session.service.js';
 export { ApiKeyService, type ApiKeyView } from './api-keys/api-key.service.js';

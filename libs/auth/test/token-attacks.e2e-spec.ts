@@ -6,6 +6,8 @@ import type { BootedApp } from '../../../test/support/boot-app.js';
 import { bootAuthApp } from './fixtures/auth-app.js';
 import { call, createUser, signIn } from './fixtures/client.js';
 
+const now = () => Math.floor(Date.now() / 1000);
+
 /**
  * The attack suite: tokens forged with `jose` — each must be a 401 problem, never a 500 and never
  * accepted. The ring is an ES256 key given as PEM, so the public key is known to the attacker.
@@ -21,7 +23,9 @@ describe('auth: forged and broken access tokens', () => {
   let sessionId: string;
 
   beforeAll(async () => {
-    app = await bootAuthApp({ jwt: { keys: [{ kid: 'k1', privateKey: privatePem }], issuer: 'kwik-test', audience: 'kwik-test-api' } });
+    app = await bootAuthApp({
+      jwt: { keys: [{ kid: 'k1', privateKey: privatePem }], issuer: 'kwik-test', audience: 'kwik-test-api' },
+    });
     userId = await createUser(app, 'attack@test.dev', ['reader']);
     valid = (await signIn(app, 'attack@test.dev')).accessToken;
     sessionId = app.app.get(TokenService).access.verify(valid).sid;
@@ -29,7 +33,6 @@ describe('auth: forged and broken access tokens', () => {
   afterAll(() => app?.close());
 
   const claims = () => ({ sub: userId, sid: sessionId, roles: ['admin'], use: 'access' });
-  const now = () => Math.floor(Date.now() / 1000);
   /** A token like Kwik's, signed by `key`, with one thing changed by `edit` / `payload` / `header`. */
   const signed = async (
     edit: (jwt: SignJWT) => SignJWT,
@@ -47,8 +50,15 @@ describe('auth: forged and broken access tokens', () => {
         .setExpirationTime(now() + 600),
     ).sign(key);
   const unsigned = () => {
-    const body = new UnsecuredJWT(claims()).setIssuer('kwik-test').setAudience('kwik-test-api').setExpirationTime(now() + 600).encode();
-    return body.replace(/^[^.]+/, Buffer.from(JSON.stringify({ alg: 'none', kid: 'k1' })).toString('base64url'));
+    const body = new UnsecuredJWT(claims())
+      .setIssuer('kwik-test')
+      .setAudience('kwik-test-api')
+      .setExpirationTime(now() + 600)
+      .encode();
+    return body.replace(
+      /^[^.]+/,
+      Buffer.from(JSON.stringify({ alg: 'none', kid: 'k1' })).toString('base64url'),
+    );
   };
 
   it('accepts the genuine token (the baseline of every case below)', async () => {
@@ -74,8 +84,16 @@ describe('auth: forged and broken access tokens', () => {
     ],
     ['malformed', async () => 'not.a.jwt', /refused/],
     ['garbage', async () => '%%%', /refused/],
-    ['a payload that is not a Kwik token', () => signed((j) => j, keys.privateKey, undefined, { hello: 1 }), /claims/],
-    ['an MFA token used as an access token', () => signed((j) => j, keys.privateKey, undefined, { ...claims(), use: 'mfa' }), /not an access token/],
+    [
+      'a payload that is not a Kwik token',
+      () => signed((j) => j, keys.privateKey, undefined, { hello: 1 }),
+      /claims/,
+    ],
+    [
+      'an MFA token used as an access token',
+      () => signed((j) => j, keys.privateKey, undefined, { ...claims(), use: 'mfa' }),
+      /not an access token/,
+    ],
   ];
 
   it.each(cases)('refuses a token that is %s with a 401 problem', async (_name, make, reason) => {

@@ -28,6 +28,8 @@ export {
   type ProblemKindValue,
 } from './errors/problem.types.js';
 
+export { Public } from './http/public-route.decorator.js';
+
 export { KwikValidationPipe } from './validation/kwik-validation.pipe.js';
 export { flattenValidationErrors } from './validation/flatten-validation-errors.js';
 

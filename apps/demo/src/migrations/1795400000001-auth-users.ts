@@ -14,7 +14,9 @@ export class AuthUsers1795400000001 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "disabledAt"`);
-    await queryRunner.query(`CREATE TYPE "public"."user_role" AS ENUM('admin', 'editor', 'author', 'reader')`);
+    await queryRunner.query(
+      `CREATE TYPE "public"."user_role" AS ENUM('admin', 'editor', 'author', 'reader')`,
+    );
     await queryRunner.query(`ALTER TABLE "users" ADD "role" "public"."user_role" NOT NULL DEFAULT 'reader'`);
     await queryRunner.query(
       `UPDATE "users" SET "role" = (CASE WHEN 'admin' = ANY(roles) THEN 'admin' WHEN 'editor' = ANY(roles) THEN 'editor' WHEN 'author' = ANY(roles) THEN 'author' ELSE 'reader' END)::"public"."user_role"`,

@@ -24,7 +24,10 @@ export interface CrudAccessOptions {
 /** The structural shape of a `@kwik/data` CRUD hook (kept structural so auth does not import data). */
 export interface CrudAccessHook {
   name: string;
-  authorize(context: { action: string; resource: { name: string; metadata: { tableName: string } } }, entity?: Record<string, unknown>): void | Promise<void>;
+  authorize(
+    context: { action: string; resource: { name: string; metadata: { tableName: string } } },
+    entity?: Record<string, unknown>,
+  ): void | Promise<void>;
 }
 
 /**
@@ -60,7 +63,10 @@ export class AccessControl {
     const principal = this.context.principal;
     if (!isAuthPrincipal(principal)) return false;
     const verdict = this.check(principal, permission);
-    return verdict === 'yes' || (verdict === 'own' && resource.ownerId != null && resource.ownerId === principal.id);
+    return (
+      verdict === 'yes' ||
+      (verdict === 'own' && resource.ownerId != null && resource.ownerId === principal.id)
+    );
   }
 
   /** Like {@link can}, but a refusal is an audited 403 (401 without a principal). */
@@ -68,7 +74,10 @@ export class AccessControl {
     const principal = this.context.principal;
     if (!isAuthPrincipal(principal)) throw unauthorized('Authentication required.', 'invalid_request');
     if (!this.can(permission, resource))
-      await this.deny(principal, `requires the permission ${permission}${resource.ownerId !== undefined ? ' on this resource' : ''}`);
+      await this.deny(
+        principal,
+        `requires the permission ${permission}${resource.ownerId !== undefined ? ' on this resource' : ''}`,
+      );
   }
 
   /** Records that the guard let `permission` through for own resources only. */
@@ -84,7 +93,11 @@ export class AccessControl {
 
   /** Audits and throws the 403. */
   async deny(principal: AuthPrincipal, why: string): Promise<never> {
-    await this.audit.record({ type: AuditEventType.PermissionDenied, actorId: principal.id, details: { why } });
+    await this.audit.record({
+      type: AuditEventType.PermissionDenied,
+      actorId: principal.id,
+      details: { why },
+    });
     throw forbidden(`Not allowed: this ${why}.`);
   }
 
@@ -96,7 +109,14 @@ export class AccessControl {
    * hooks.register(access.crudHook({ resource: 'posts', owner: 'authorId', entities: ['Post'] }));
    */
   crudHook(options: CrudAccessOptions): CrudAccessHook {
-    const actions = { list: 'read', get: 'read', create: 'create', update: 'update', delete: 'delete', ...options.actions };
+    const actions = {
+      list: 'read',
+      get: 'read',
+      create: 'create',
+      update: 'update',
+      delete: 'delete',
+      ...options.actions,
+    };
     const applies = (name: string, table: string): boolean =>
       options.entities ? options.entities.includes(name) : table === options.resource;
     return {
@@ -106,9 +126,13 @@ export class AccessControl {
         const action = actions[context.action as keyof typeof actions];
         if (action === undefined) return;
         const permission = `${options.resource}:${action}`;
-        const ownerId = options.owner && entity ? (entity[options.owner] as string | null | undefined) : undefined;
+        const ownerId =
+          options.owner && entity ? (entity[options.owner] as string | null | undefined) : undefined;
         // A list or a new row has no owner yet to compare: `:own` suffices for them.
-        const owned = context.action === 'list' || context.action === 'create' ? { ownerId: this.context.principal?.id } : { ownerId };
+        const owned =
+          context.action === 'list' || context.action === 'create'
+            ? { ownerId: this.context.principal?.id }
+            : { ownerId };
         return this.assert(permission, owned);
       },
     };

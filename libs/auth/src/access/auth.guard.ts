@@ -38,7 +38,12 @@ export class AuthGuard implements CanActivate {
 
   /** Whether the route is open to anonymous callers. */
   protected isPublic(execution: ExecutionContext): boolean {
-    return this.reflector.getAllAndOverride(AuthMetadata.Public, [execution.getHandler(), execution.getClass()]) === true;
+    return (
+      this.reflector.getAllAndOverride(AuthMetadata.Public, [
+        execution.getHandler(),
+        execution.getClass(),
+      ]) === true
+    );
   }
 
   /** The 401 for a request without an accepted credential. */
@@ -46,10 +51,16 @@ export class AuthGuard implements CanActivate {
     const failure = this.context.get<string>(AUTH_FAILURE_KEY);
     return failure
       ? unauthorized(`Authentication failed: ${failure}.`)
-      : unauthorized('Authentication required: send "Authorization: Bearer <access token>" or "X-API-Key: <key>".', 'invalid_request');
+      : unauthorized(
+          'Authentication required: send "Authorization: Bearer <access token>" or "X-API-Key: <key>".',
+          'invalid_request',
+        );
   }
 
-  private checkPermissions(principal: AuthPrincipal, permissions: readonly string[]): boolean | Promise<boolean> {
+  private checkPermissions(
+    principal: AuthPrincipal,
+    permissions: readonly string[],
+  ): boolean | Promise<boolean> {
     for (const permission of permissions) {
       const verdict = this.access.check(principal, permission);
       if (verdict === 'own') this.access.markOwnOnly(permission);

@@ -56,7 +56,11 @@ export class Authenticator implements OnModuleInit {
           this.context.setPrincipal(principal);
           done();
         },
-        (error: unknown) => this.refuse(error instanceof TokenRejected ? `the API key was refused: ${error.message}` : String(error), done),
+        (error: unknown) =>
+          this.refuse(
+            error instanceof TokenRejected ? `the API key was refused: ${error.message}` : String(error),
+            done,
+          ),
       );
       return;
     }

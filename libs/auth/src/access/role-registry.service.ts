@@ -43,7 +43,11 @@ export class RoleRegistry implements OnModuleInit {
     const rows = await this.tx.getRepository(AuthRole).find();
     const defs: Record<string, AuthRoleDefinition> = {};
     for (const row of rows)
-      defs[row.name] = { inherits: row.inherits, permissions: row.permissions, description: row.description ?? undefined };
+      defs[row.name] = {
+        inherits: row.inherits,
+        permissions: row.permissions,
+        description: row.description ?? undefined,
+      };
     this.graph = new RoleGraph(defs);
   }
 

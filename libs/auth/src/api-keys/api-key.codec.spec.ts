@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  API_KEY_PREFIX_ALPHABET,
-  API_KEY_SECRET_ALPHABET,
-  ApiKeyCodec,
-} from './api-key.codec.js';
+import { API_KEY_PREFIX_ALPHABET, API_KEY_SECRET_ALPHABET, ApiKeyCodec } from './api-key.codec.js';
 
 const codec = new ApiKeyCodec();
 const PREFIX = '7f3k9q2m1x';

@@ -85,7 +85,11 @@ export class ApiKeyService implements OnApplicationShutdown {
       lastUsedAt: null,
       revokedAt: null,
     });
-    await this.audit.record({ type: AuditEventType.ApiKeyCreated, subject: row.id, details: { name: row.name, scopes: row.scopes } });
+    await this.audit.record({
+      type: AuditEventType.ApiKeyCreated,
+      subject: row.id,
+      details: { name: row.name, scopes: row.scopes },
+    });
     return { ...view(row as AuthApiKey), key: generated.key };
   }
 
@@ -104,7 +108,10 @@ export class ApiKeyService implements OnApplicationShutdown {
       .getRepository(AuthApiKey)
       .update({ id, userId, revokedAt: IsNull() }, { revokedAt: new Date() });
     if (!result.affected) return false;
-    await this.revocations.revoke([apiKeyRevocationId(id)], Date.now() + (this.settings.apiKeyCacheSeconds + 3600) * 1000);
+    await this.revocations.revoke(
+      [apiKeyRevocationId(id)],
+      Date.now() + (this.settings.apiKeyCacheSeconds + 3600) * 1000,
+    );
     this.cache.forEach((entry, prefix) => entry.row.id === id && this.cache.delete(prefix));
     await this.audit.record({ type: AuditEventType.ApiKeyRevoked, subject: id });
     return true;
@@ -119,7 +126,8 @@ export class ApiKeyService implements OnApplicationShutdown {
     const matches = this.codec.matches(parsed.secret, entry?.row.hash ?? '0'.repeat(64));
     if (!entry || !matches) throw new TokenRejected('it is unknown');
     const { row } = entry;
-    if (row.revokedAt || this.revocations.isRevoked(apiKeyRevocationId(row.id))) throw new TokenRejected('it was revoked');
+    if (row.revokedAt || this.revocations.isRevoked(apiKeyRevocationId(row.id)))
+      throw new TokenRejected('it was revoked');
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new TokenRejected('it has expired');
     this.lastUsed.touch(row.id);
     const roles = this.roles.permissionsOf(entry.roles);

@@ -7,14 +7,14 @@ const at = (minute: number): Date => new Date(Date.UTC(2030, 0, 1, 0, minute));
 function target() {
   const batches: Map<string, Date>[] = [];
   let failuresLeft = 0;
-  const flush = vi.fn(async (entries: Map<string, Date>) => {
+  const flush = vi.fn<(entries: Map<string, Date>) => Promise<void>>(async (entries) => {
     if (failuresLeft > 0) {
       failuresLeft--;
       throw new Error('database is down');
     }
     batches.push(new Map(entries));
   });
-  const logger = { error: vi.fn(), warn: vi.fn() };
+  const logger = { error: vi.fn<(message: string) => void>(), warn: vi.fn<(message: string) => void>() };
   return { batches, flush, logger, failNext: (n: number) => (failuresLeft = n) };
 }
 
@@ -45,7 +45,12 @@ describe('LastUsedBuffer', () => {
     await vi.advanceTimersByTimeAsync(59_999);
     expect(t.flush).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
-    expect(t.batches).toEqual([new Map([['a', at(1)], ['b', at(2)]])]);
+    expect(t.batches).toEqual([
+      new Map([
+        ['a', at(1)],
+        ['b', at(2)],
+      ]),
+    ]);
     expect(buffer.size).toBe(0);
   });
 
@@ -57,7 +62,12 @@ describe('LastUsedBuffer', () => {
     buffer.touch('b', at(1));
     buffer.touch('b', at(9));
     await buffer.flushNow();
-    expect(t.batches).toEqual([new Map([['a', at(5)], ['b', at(9)]])]);
+    expect(t.batches).toEqual([
+      new Map([
+        ['a', at(5)],
+        ['b', at(9)],
+      ]),
+    ]);
   });
 
   it('does not call flush when nothing was touched', async () => {
@@ -80,7 +90,13 @@ describe('LastUsedBuffer', () => {
     buffer.touch('b', at(4));
     buffer.touch('c', at(3));
     await vi.advanceTimersByTimeAsync(1000);
-    expect(t.batches).toEqual([new Map([['a', at(2)], ['b', at(5)], ['c', at(3)]])]);
+    expect(t.batches).toEqual([
+      new Map([
+        ['a', at(2)],
+        ['b', at(5)],
+        ['c', at(3)],
+      ]),
+    ]);
   });
 
   it('reports through flushNow() whether the write succeeded', async () => {
@@ -102,7 +118,13 @@ describe('LastUsedBuffer', () => {
     buffer.touch('c', at(1));
     expect(buffer.size).toBe(0);
     await buffer.flushNow();
-    expect(t.batches).toEqual([new Map([['a', at(1)], ['b', at(1)], ['c', at(1)]])]);
+    expect(t.batches).toEqual([
+      new Map([
+        ['a', at(1)],
+        ['b', at(1)],
+        ['c', at(1)],
+      ]),
+    ]);
   });
 
   it('stays bounded while writes fail, dropping the least recently touched ids', async () => {

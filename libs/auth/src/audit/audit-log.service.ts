@@ -68,7 +68,7 @@ export class AuditLog {
         type: input.type,
         actorId: input.actorId === undefined ? (principal?.id ?? null) : input.actorId,
         subject: input.subject ?? null,
-        tenantId: input.tenantId ?? ((principal?.tenantId as string | undefined) ?? null),
+        tenantId: input.tenantId ?? (principal?.tenantId as string | undefined) ?? null,
         ip: this.context.ip ?? null,
         requestId: this.context.requestId ?? null,
         details: (input.details ?? {}) as never,

@@ -82,9 +82,16 @@ describe('SecretBox', () => {
 
   it.each([
     ['a short secret', { secret: 'short' }, 'KWIK_AUTH_SECRET_TOO_SHORT', 'secret is too short'],
-    ['a short previous secret', { previousSecrets: ['x'] }, 'KWIK_AUTH_SECRET_TOO_SHORT', 'previousSecrets[0]'],
+    [
+      'a short previous secret',
+      { previousSecrets: ['x'] },
+      'KWIK_AUTH_SECRET_TOO_SHORT',
+      'previousSecrets[0]',
+    ],
     ['an empty purpose', { purpose: ' ' }, 'KWIK_AUTH_INVALID_OPTIONS', 'non-empty purpose'],
   ])('refuses %s at construction', (_, overrides, code, hint) => {
-    expect(() => box(overrides)).toThrow(expect.objectContaining({ code, message: expect.stringContaining(hint) }));
+    expect(() => box(overrides)).toThrow(
+      expect.objectContaining({ code, message: expect.stringContaining(hint) }),
+    );
   });
 });

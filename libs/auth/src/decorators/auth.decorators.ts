@@ -2,10 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { contextStoreOf } from '@kwik/core';
+import { contextStoreOf, Public } from '@kwik/core';
 
-/** Marks a route or controller as open to anonymous callers (the global guard lets it through). */
-export const Public = Reflector.createDecorator<true>({ transform: () => true });
+/** Marks a route or controller as open to anonymous callers: core's marker, honoured by the global guard. */
+export { Public };
 
 const RequiredPermissions = Reflector.createDecorator<readonly string[]>();
 const RequiredRoles = Reflector.createDecorator<readonly string[]>();
@@ -31,7 +31,10 @@ export function HasPermission(...permissions: string[]): MethodDecorator & Class
 
 /** Requires one of the roles (or a role inheriting it). @example @HasRole('editor') */
 export function HasRole(...roles: string[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(RequiredRoles(roles), ApiForbiddenResponse({ description: `Requires role: ${roles.join(' or ')}` }));
+  return applyDecorators(
+    RequiredRoles(roles),
+    ApiForbiddenResponse({ description: `Requires role: ${roles.join(' or ')}` }),
+  );
 }
 
 /** Documents a controller as authenticated (bearer token or API key) in OpenAPI. */

@@ -6,4 +6,11 @@ import { AuthRole } from './role.entity.js';
 import { AuthSession } from './session.entity.js';
 
 /** The auth library's own tables; add them to the DataSource's entities. */
-export const AUTH_ENTITIES = [AuthSession, AuthRefreshToken, AuthApiKey, AuthRole, AuthMfa, AuthAuditEvent] as const;
+export const AUTH_ENTITIES = [
+  AuthSession,
+  AuthRefreshToken,
+  AuthApiKey,
+  AuthRole,
+  AuthMfa,
+  AuthAuditEvent,
+] as const;

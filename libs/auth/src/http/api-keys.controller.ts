@@ -14,8 +14,13 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeyService) {}
 
   @Post()
-  @ApiCreatedResponse({ description: '`{ id, key, prefix, scopes, expiresAt }` — the key is shown only here' })
-  create(@CurrentUser() principal: AuthPrincipal, @Body() dto: CreateApiKeyDto): Promise<ApiKeyView & { key: string }> {
+  @ApiCreatedResponse({
+    description: '`{ id, key, prefix, scopes, expiresAt }` — the key is shown only here',
+  })
+  create(
+    @CurrentUser() principal: AuthPrincipal,
+    @Body() dto: CreateApiKeyDto,
+  ): Promise<ApiKeyView & { key: string }> {
     this.userOnly(principal);
     return this.keys.create(principal, dto);
   }
@@ -29,10 +34,12 @@ export class ApiKeysController {
   @HttpCode(204)
   async revoke(@CurrentUser() principal: AuthPrincipal, @Param() { id }: UuidParams): Promise<void> {
     this.userOnly(principal);
-    if (!(await this.keys.revoke(principal.id, id))) throw new NotFoundException(`You have no API key ${id}.`);
+    if (!(await this.keys.revoke(principal.id, id)))
+      throw new NotFoundException(`You have no API key ${id}.`);
   }
 
   private userOnly(principal: AuthPrincipal): void {
-    if (principal.kind !== 'user') throw forbidden('API keys are managed with a signed-in session, not with an API key.');
+    if (principal.kind !== 'user')
+      throw forbidden('API keys are managed with a signed-in session, not with an API key.');
   }
 }

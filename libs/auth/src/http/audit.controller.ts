@@ -20,6 +20,11 @@ export class AuditController {
     @Query() query: AuditQueryDto,
   ): Promise<{ data: AuthAuditEvent[] }> {
     // An organization's admins see their organization's events only.
-    return { data: await this.audit.query({ ...query, ...(principal.tenantId ? { tenantId: principal.tenantId } : {}) }) };
+    return {
+      data: await this.audit.query({
+        ...query,
+        ...(principal.tenantId ? { tenantId: principal.tenantId } : {}),
+      }),
+    };
   }
 }

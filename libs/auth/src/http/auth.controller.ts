@@ -43,7 +43,9 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  @ApiOperation({ summary: 'A new token pair; the refresh token presented is spent (reuse revokes the session)' })
+  @ApiOperation({
+    summary: 'A new token pair; the refresh token presented is spent (reuse revokes the session)',
+  })
   refresh(@Body() dto: RefreshDto): Promise<TokenPair> {
     return this.auth.refresh(dto.refreshToken);
   }
@@ -51,10 +53,16 @@ export class AuthController {
   @Public()
   @Post('register')
   @ApiOperation({ summary: 'Create an account (default roles) and sign it in' })
-  async register(@Body() dto: RegisterDto, @Headers('user-agent') userAgent?: string): Promise<TokenPair & { user: Record<string, unknown> }> {
+  async register(
+    @Body() dto: RegisterDto,
+    @Headers('user-agent') userAgent?: string,
+  ): Promise<TokenPair & { user: Record<string, unknown> }> {
     if (!this.settings.registration) throw forbidden('Registration is closed.');
     const { user, tokens } = await this.auth.register(dto, this.origin(userAgent));
-    return { ...tokens, user: { id: user.id, email: user.email, displayName: user.displayName, roles: user.roles } };
+    return {
+      ...tokens,
+      user: { id: user.id, email: user.email, displayName: user.displayName, roles: user.roles },
+    };
   }
 
   @Post('logout')
@@ -87,7 +95,9 @@ export class AuthController {
       roles: principal.roles,
       permissions: principal.permissions,
       tenant,
-      ...(principal.kind === 'api-key' ? { apiKey: { id: principal.apiKeyId, scopes: principal.scopes } } : {}),
+      ...(principal.kind === 'api-key'
+        ? { apiKey: { id: principal.apiKeyId, scopes: principal.scopes } }
+        : {}),
     };
   }
 

@@ -76,7 +76,10 @@ export class CreateApiKeyDto {
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
-  @Matches(/^(\*|[a-z][\w-]*:(\*|[a-z][\w-]*)(:own)?)$/, { each: true, message: 'each scope must be a permission like posts:read' })
+  @Matches(/^(\*|[a-z][\w-]*:(\*|[a-z][\w-]*)(:own)?)$/, {
+    each: true,
+    message: 'each scope must be a permission like posts:read',
+  })
   scopes!: string[];
 
   @ApiPropertyOptional({ type: String, format: 'date-time' })

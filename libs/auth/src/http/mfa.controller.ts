@@ -43,6 +43,7 @@ export class MfaController {
   }
 
   private userOnly(principal: AuthPrincipal): void {
-    if (principal.kind !== 'user') throw forbidden('MFA is managed with a signed-in session, not with an API key.');
+    if (principal.kind !== 'user')
+      throw forbidden('MFA is managed with a signed-in session, not with an API key.');
   }
 }

@@ -17,7 +17,9 @@ export class SessionsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: '`{ data: [{ id, createdAt, lastUsedAt, expiresAt, ip, userAgent, mfa, current }] }`' })
+  @ApiOkResponse({
+    description: '`{ data: [{ id, createdAt, lastUsedAt, expiresAt, ip, userAgent, mfa, current }] }`',
+  })
   async list(@CurrentUser() principal: AuthPrincipal): Promise<{ data: Record<string, unknown>[] }> {
     const rows = await this.sessions.active(principal.id);
     return {
@@ -37,6 +39,7 @@ export class SessionsController {
   @Delete(':id')
   @HttpCode(204)
   async revoke(@CurrentUser() principal: AuthPrincipal, @Param() { id }: UuidParams): Promise<void> {
-    if (!(await this.auth.logout(principal.id, id, 'revoked'))) throw new NotFoundException(`You have no session ${id}.`);
+    if (!(await this.auth.logout(principal.id, id, 'revoked')))
+      throw new NotFoundException(`You have no session ${id}.`);
   }
 }

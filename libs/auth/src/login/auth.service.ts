@@ -43,7 +43,11 @@ export class AuthService {
     const ip = origin.ip ?? 'unknown';
     const gate = await this.throttle.check({ account, ip });
     if (!gate.allowed) {
-      await this.audit.record({ type: AuditEventType.LoginLocked, actorId: null, details: { email: account } });
+      await this.audit.record({
+        type: AuditEventType.LoginLocked,
+        actorId: null,
+        details: { email: account },
+      });
       throw locked(gate.retryAfterSeconds);
     }
     const candidates = await this.users.forLogin(account);
@@ -52,17 +56,23 @@ export class AuthService {
         status: 400,
         kind: 'tenant-required',
         title: 'Bad Request',
-        detail: 'Several organizations have an account with this email: name the organization (X-Tenant-ID header).',
+        detail:
+          'Several organizations have an account with this email: name the organization (X-Tenant-ID header).',
       });
     const user = candidates[0];
-    const check = user ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyDummy(password);
+    const check = user
+      ? await this.hasher.verify(user.passwordHash, password)
+      : await this.hasher.verifyDummy(password);
     if (!user || !check.valid || user.disabledAt) {
       await this.throttle.recordFailure({ account, ip });
       await this.audit.record({
         type: AuditEventType.LoginFailed,
         actorId: null,
         subject: user?.id ?? null,
-        details: { email: account, reason: !user ? 'unknown-email' : user.disabledAt && check.valid ? 'disabled' : 'bad-password' },
+        details: {
+          email: account,
+          reason: !user ? 'unknown-email' : user.disabledAt && check.valid ? 'disabled' : 'bad-password',
+        },
       });
       throw unauthorized(BAD_CREDENTIALS, 'invalid_grant');
     }
@@ -78,7 +88,8 @@ export class AuthService {
     try {
       userId = this.tokens.access.verify(mfaToken, 'mfa').sub;
     } catch (error) {
-      if (error instanceof TokenRejected) throw unauthorized(`The MFA token was refused: ${error.message}.`, 'invalid_grant');
+      if (error instanceof TokenRejected)
+        throw unauthorized(`The MFA token was refused: ${error.message}.`, 'invalid_grant');
       throw error;
     }
     const ip = origin.ip ?? 'unknown';
@@ -105,7 +116,10 @@ export class AuthService {
           subject: result.session.id,
           details: { action: 'session revoked' },
         });
-        throw unauthorized('This refresh token was already used: the session has been revoked. Sign in again.', 'invalid_grant');
+        throw unauthorized(
+          'This refresh token was already used: the session has been revoked. Sign in again.',
+          'invalid_grant',
+        );
       }
       throw unauthorized(`The refresh token is ${result.reason}. Sign in again.`, 'invalid_grant');
     }
@@ -122,14 +136,22 @@ export class AuthService {
     const session = await this.sessions.find(userId, sessionId);
     if (!session) return false;
     await this.sessions.revoke([session.id], reason);
-    await this.audit.record({ type: AuditEventType.SessionRevoked, subject: session.id, details: { reason } });
+    await this.audit.record({
+      type: AuditEventType.SessionRevoked,
+      subject: session.id,
+      details: { reason },
+    });
     return true;
   }
 
   /** Ends every session of the user. */
   async logoutEverywhere(userId: string): Promise<number> {
     const ids = await this.sessions.revokeAllOf(userId, 'logout-all');
-    await this.audit.record({ type: AuditEventType.LogoutAll, subject: userId, details: { sessions: ids.length } });
+    await this.audit.record({
+      type: AuditEventType.LogoutAll,
+      subject: userId,
+      details: { sessions: ids.length },
+    });
     return ids.length;
   }
 
@@ -140,7 +162,8 @@ export class AuthService {
     extra: Record<string, unknown> = {},
   ): Promise<{ user: AuthUser; tokens: TokenPair }> {
     const problems = this.policy.check(input.password, { email: input.email });
-    if (problems.length) throw ProblemException.validation(problems.map((message) => ({ field: 'password', message })));
+    if (problems.length)
+      throw ProblemException.validation(problems.map((message) => ({ field: 'password', message })));
     if ((await this.users.forLogin(input.email)).length)
       throw new ProblemException({
         status: 409,
@@ -150,7 +173,10 @@ export class AuthService {
       });
     const user = await this.users.create(
       { ...input, passwordHash: await this.hasher.hash(input.password), roles: this.settings.defaultRoles },
-      { ...(this.context.tenant?.id && this.users.tenanted ? { tenantId: this.context.tenant.id } : {}), ...extra },
+      {
+        ...(this.context.tenant?.id && this.users.tenanted ? { tenantId: this.context.tenant.id } : {}),
+        ...extra,
+      },
     );
     await this.audit.record({ type: AuditEventType.UserRegistered, actorId: user.id, subject: user.id });
     return { user, tokens: await this.signIn(user, origin, false) };

@@ -39,7 +39,9 @@ export class MfaService {
   }
 
   async isEnabled(userId: string): Promise<boolean> {
-    const row = await this.tx.getRepository(AuthMfa).findOne({ where: { userId }, select: { userId: true, enabledAt: true } });
+    const row = await this.tx
+      .getRepository(AuthMfa)
+      .findOne({ where: { userId }, select: { userId: true, enabledAt: true } });
     return Boolean(row?.enabledAt);
   }
 
@@ -56,7 +58,10 @@ export class MfaService {
     const secret = this.totp.generateSecret();
     const otpauthUrl = this.totp.otpauthUrl({ issuer: this.settings.mfaIssuer, account, secret });
     const { codes, hashes } = this.recovery.generate();
-    await repo.upsert({ userId, secret: this.box.seal(secret), enabledAt: null, recoveryCodes: hashes, lastStep: null }, ['userId']);
+    await repo.upsert(
+      { userId, secret: this.box.seal(secret), enabledAt: null, recoveryCodes: hashes, lastStep: null },
+      ['userId'],
+    );
     return { otpauthUrl, qrDataUrl: await this.totp.qrDataUrl(otpauthUrl), recoveryCodes: codes };
   }
 
@@ -80,7 +85,13 @@ export class MfaService {
   /** Turns MFA off after a valid code (TOTP or recovery). */
   async disable(userId: string, code: string): Promise<void> {
     const row = await this.tx.getRepository(AuthMfa).findOneBy({ userId });
-    if (!row?.enabledAt) throw new ProblemException({ status: 409, kind: 'mfa-not-enabled', title: 'Conflict', detail: 'MFA is not enabled.' });
+    if (!row?.enabledAt)
+      throw new ProblemException({
+        status: 409,
+        kind: 'mfa-not-enabled',
+        title: 'Conflict',
+        detail: 'MFA is not enabled.',
+      });
     if (!(await this.accept(row, code))) throw invalidCode();
     await this.tx.getRepository(AuthMfa).delete({ userId });
     await this.audit.record({ type: AuditEventType.MfaDisabled, actorId: userId, subject: userId });
@@ -117,7 +128,10 @@ export class MfaService {
       .createQueryBuilder()
       .update()
       .set({ lastStep: String(check.step) })
-      .where('"userId" = :userId AND ("lastStep" IS NULL OR "lastStep" < :step)', { userId: row.userId, step: check.step })
+      .where('"userId" = :userId AND ("lastStep" IS NULL OR "lastStep" < :step)', {
+        userId: row.userId,
+        step: check.step,
+      })
       .execute();
     return (result.affected ?? 0) === 1;
   }

@@ -10,7 +10,8 @@ describe('RecoveryCodes', () => {
     const { codes, hashes } = recovery.generate();
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
-    for (const code of codes) expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}$/);
+    for (const code of codes)
+      expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}$/);
     expect(hashes).toEqual(codes.map((c) => sha256(c.replaceAll('-', ''))));
   });
 
@@ -60,6 +61,8 @@ describe('RecoveryCodes', () => {
   });
 
   it.each([0, 101, 2.5])('refuses to generate %s codes', (count) => {
-    expect(() => recovery.generate(count)).toThrow(expect.objectContaining({ code: 'KWIK_AUTH_INVALID_OPTIONS' }));
+    expect(() => recovery.generate(count)).toThrow(
+      expect.objectContaining({ code: 'KWIK_AUTH_INVALID_OPTIONS' }),
+    );
   });
 });

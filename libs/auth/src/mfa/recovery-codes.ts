@@ -42,7 +42,10 @@ export class RecoveryCodes {
    */
   generate(count = 10): GeneratedRecoveryCodes {
     if (!Number.isSafeInteger(count) || count < 1 || count > 100) {
-      throw new KwikError('KWIK_AUTH_INVALID_OPTIONS', `Recovery code count must be 1 to 100, got ${String(count)}.`);
+      throw new KwikError(
+        'KWIK_AUTH_INVALID_OPTIONS',
+        `Recovery code count must be 1 to 100, got ${String(count)}.`,
+      );
     }
     const codes = new Set<string>();
     while (codes.size < count) codes.add(randomCode());

@@ -11,7 +11,8 @@ const STEP = T0 / 30;
 const codeAt = (epochSeconds: number, secret = SECRET) => generate({ secret, epoch: epochSeconds });
 
 /** A service whose clock reads `epochSeconds`. */
-const at = (epochSeconds: number, window?: number) => new TotpService({ now: () => epochSeconds * 1000, window });
+const at = (epochSeconds: number, window?: number) =>
+  new TotpService({ now: () => epochSeconds * 1000, window });
 
 describe('TotpService', () => {
   it.each([
@@ -47,9 +48,16 @@ describe('TotpService', () => {
     const first = await service.verify(SECRET, current);
     expect(first).toEqual({ valid: true, step: STEP });
     const replay = { lastUsedStep: first.step };
-    expect(await service.verify(SECRET, current, replay)).toEqual({ valid: false, step: null, reason: 'replayed' });
+    expect(await service.verify(SECRET, current, replay)).toEqual({
+      valid: false,
+      step: null,
+      reason: 'replayed',
+    });
     expect((await service.verify(SECRET, await codeAt(T0 - 30), replay)).valid).toBe(false);
-    expect(await service.verify(SECRET, await codeAt(T0 + 30), replay)).toEqual({ valid: true, step: STEP + 1 });
+    expect(await service.verify(SECRET, await codeAt(T0 + 30), replay)).toEqual({
+      valid: true,
+      step: STEP + 1,
+    });
   });
 
   it('refuses a code made for another secret', async () => {
@@ -62,9 +70,16 @@ describe('TotpService', () => {
     expect((await at(T0).verify(SECRET, ` ${code.slice(0, 3)} ${code.slice(3)} `)).valid).toBe(true);
   });
 
-  it.each(['', '12345', '1234567', 'abcdef', '12345a', null])('refuses the malformed code %j', async (code) => {
-    expect(await at(T0).verify(SECRET, code as string)).toEqual({ valid: false, step: null, reason: 'malformed' });
-  });
+  it.each(['', '12345', '1234567', 'abcdef', '12345a', null])(
+    'refuses the malformed code %j',
+    async (code) => {
+      expect(await at(T0).verify(SECRET, code as string)).toEqual({
+        valid: false,
+        step: null,
+        reason: 'malformed',
+      });
+    },
+  );
 
   it('generates distinct 160-bit base32 secrets that verify codes', async () => {
     const service = at(T0);
@@ -75,7 +90,9 @@ describe('TotpService', () => {
   });
 
   it('builds the otpauth URL authenticator apps import', () => {
-    const url = new URL(new TotpService().otpauthUrl({ issuer: 'Kwik Demo', account: 'ann@acme.test', secret: SECRET }));
+    const url = new URL(
+      new TotpService().otpauthUrl({ issuer: 'Kwik Demo', account: 'ann@acme.test', secret: SECRET }),
+    );
     expect(url.protocol).toBe('otpauth:');
     expect(url.host).toBe('totp');
     expect(decodeURIComponent(url.pathname)).toBe('/Kwik Demo:ann@acme.test');
@@ -94,6 +111,8 @@ describe('TotpService', () => {
   });
 
   it.each([-1, 11, 0.5])('refuses window %s', (window) => {
-    expect(() => new TotpService({ window })).toThrow(expect.objectContaining({ code: 'KWIK_AUTH_INVALID_OPTIONS' }));
+    expect(() => new TotpService({ window })).toThrow(
+      expect.objectContaining({ code: 'KWIK_AUTH_INVALID_OPTIONS' }),
+    );
   });
 });

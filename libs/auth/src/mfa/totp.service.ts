@@ -27,8 +27,7 @@ export type TotpRejection = 'malformed' | 'mismatch' | 'replayed';
 
 /** Outcome of {@link TotpService.verify}: store `step` as the new `lastUsedStep` when valid. */
 export type TotpVerification =
-  | { valid: true; step: number }
-  | { valid: false; step: null; reason: TotpRejection };
+  { valid: true; step: number } | { valid: false; step: null; reason: TotpRejection };
 
 const PERIOD_SECONDS = 30;
 const DIGITS = 6;
@@ -102,19 +101,20 @@ export class TotpService {
   async verify(secret: string, code: string, options: TotpVerifyOptions = {}): Promise<TotpVerification> {
     const token = typeof code === 'string' ? code.replace(/\s+/g, '') : '';
     if (!CODE.test(token)) return { valid: false, step: null, reason: 'malformed' };
+    const epoch = Math.floor(this.now() / 1000);
     const result = await verify({
       secret,
       token,
       digits: DIGITS,
       period: PERIOD_SECONDS,
-      epoch: Math.floor(this.now() / 1000),
+      epoch,
       epochTolerance: this.window * PERIOD_SECONDS,
     });
     if (!result.valid) return { valid: false, step: null, reason: 'mismatch' };
+    // `delta` is the matching step's offset from the current one (typed for TOTP and HOTP alike).
+    const step = Math.floor(epoch / PERIOD_SECONDS) + result.delta;
     const { lastUsedStep } = options;
-    if (lastUsedStep != null && result.timeStep <= lastUsedStep) {
-      return { valid: false, step: null, reason: 'replayed' };
-    }
-    return { valid: true, step: result.timeStep };
+    if (lastUsedStep != null && step <= lastUsedStep) return { valid: false, step: null, reason: 'replayed' };
+    return { valid: true, step };
   }
 }

@@ -18,13 +18,19 @@ export class AuthSchema1795400000000 implements MigrationInterface {
       "expiresAt" TIMESTAMP WITH TIME ZONE NOT NULL, "revokedAt" TIMESTAMP WITH TIME ZONE,
       "revokedReason" character varying(40), "userAgent" character varying(300), "ip" character varying(64),
       "mfa" boolean NOT NULL DEFAULT false, CONSTRAINT "PK_kwik_auth_sessions" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE INDEX "IDX_kwik_auth_sessions_user" ON "kwik_auth_sessions" ("userId", "createdAt")`);
+    await q.query(
+      `CREATE INDEX "IDX_kwik_auth_sessions_user" ON "kwik_auth_sessions" ("userId", "createdAt")`,
+    );
     await q.query(`CREATE TABLE "kwik_auth_refresh_tokens" (
       "id" uuid NOT NULL DEFAULT gen_random_uuid(), "sessionId" uuid NOT NULL, "hash" character(64) NOT NULL,
       "createdAt" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expiresAt" TIMESTAMP WITH TIME ZONE NOT NULL,
       "usedAt" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_kwik_auth_refresh_tokens" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE UNIQUE INDEX "IDX_kwik_auth_refresh_tokens_hash" ON "kwik_auth_refresh_tokens" ("hash")`);
-    await q.query(`CREATE INDEX "IDX_kwik_auth_refresh_tokens_session" ON "kwik_auth_refresh_tokens" ("sessionId")`);
+    await q.query(
+      `CREATE UNIQUE INDEX "IDX_kwik_auth_refresh_tokens_hash" ON "kwik_auth_refresh_tokens" ("hash")`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_kwik_auth_refresh_tokens_session" ON "kwik_auth_refresh_tokens" ("sessionId")`,
+    );
     await q.query(`CREATE TABLE "kwik_auth_api_keys" (
       "id" uuid NOT NULL DEFAULT gen_random_uuid(), "userId" uuid NOT NULL, "tenantId" uuid,
       "name" character varying(100) NOT NULL, "prefix" character varying(32) NOT NULL, "hash" character(64) NOT NULL,
@@ -32,7 +38,9 @@ export class AuthSchema1795400000000 implements MigrationInterface {
       "expiresAt" TIMESTAMP WITH TIME ZONE, "lastUsedAt" TIMESTAMP WITH TIME ZONE, "revokedAt" TIMESTAMP WITH TIME ZONE,
       CONSTRAINT "PK_kwik_auth_api_keys" PRIMARY KEY ("id"))`);
     await q.query(`CREATE UNIQUE INDEX "IDX_kwik_auth_api_keys_prefix" ON "kwik_auth_api_keys" ("prefix")`);
-    await q.query(`CREATE INDEX "IDX_kwik_auth_api_keys_user" ON "kwik_auth_api_keys" ("userId", "createdAt")`);
+    await q.query(
+      `CREATE INDEX "IDX_kwik_auth_api_keys_user" ON "kwik_auth_api_keys" ("userId", "createdAt")`,
+    );
     await q.query(`CREATE TABLE "kwik_auth_roles" (
       "name" character varying(64) NOT NULL, "inherits" text array NOT NULL DEFAULT '{}',
       "permissions" text array NOT NULL DEFAULT '{}', "description" character varying(300),
@@ -52,7 +60,14 @@ export class AuthSchema1795400000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['kwik_auth_audit', 'kwik_auth_mfa', 'kwik_auth_roles', 'kwik_auth_api_keys', 'kwik_auth_refresh_tokens', 'kwik_auth_sessions'])
+    for (const table of [
+      'kwik_auth_audit',
+      'kwik_auth_mfa',
+      'kwik_auth_roles',
+      'kwik_auth_api_keys',
+      'kwik_auth_refresh_tokens',
+      'kwik_auth_sessions',
+    ])
       await q.query(`DROP TABLE "${table}"`);
   }
 }

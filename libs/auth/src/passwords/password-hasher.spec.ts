@@ -6,7 +6,7 @@ import { PasswordHasher } from './password-hasher.js';
 // Wrapped (not replaced) so tests can see which hash each check really works against.
 vi.mock('@node-rs/argon2', async (importOriginal) => {
   const real = await importOriginal<typeof import('@node-rs/argon2')>();
-  return { ...real, verify: vi.fn(real.verify) };
+  return { ...real, verify: vi.fn<typeof real.verify>(real.verify) };
 });
 
 const PASSWORD = 'kwik-demo-pass';
@@ -41,7 +41,10 @@ describe('PasswordHasher', () => {
 
   it('verifies the demo seed scrypt hash and asks for a rehash', async () => {
     expect(await hasher.verify(DEMO_SEED_HASH, PASSWORD)).toEqual({ valid: true, needsRehash: true });
-    expect(await hasher.verify(DEMO_SEED_HASH, 'kwik-demo-pasS')).toEqual({ valid: false, needsRehash: false });
+    expect(await hasher.verify(DEMO_SEED_HASH, 'kwik-demo-pasS')).toEqual({
+      valid: false,
+      needsRehash: false,
+    });
     expect(await hasher.verify(legacyScrypt('ünïcødé pass'), 'ünïcødé pass')).toEqual({
       valid: true,
       needsRehash: true,
@@ -73,7 +76,10 @@ describe('PasswordHasher', () => {
     ['garbage', 'not a hash'],
     ['a truncated argon2 hash', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ'],
     ['an unknown algorithm', '$bcrypt$2b$10$abcdefghijklmnopqrstuv'],
-    ['scrypt with a bad parameter list', '$scrypt$ln=14,r=8$nErUKuPIKoHabEJgY-rloA$Uq0b9C5398M1K5ezSlFOIU5nraIw'],
+    [
+      'scrypt with a bad parameter list',
+      '$scrypt$ln=14,r=8$nErUKuPIKoHabEJgY-rloA$Uq0b9C5398M1K5ezSlFOIU5nraIw',
+    ],
     ['scrypt asking for 2^40 iterations', DEMO_SEED_HASH.replace('ln=14', 'ln=40')],
     ['scrypt with a 7-byte digest', '$scrypt$ln=14,r=8,p=1$nErUKuPIKoHabEJgY-rloA$Uq0b9C5398'],
     ['null', null as unknown as string],
@@ -89,7 +95,11 @@ describe('PasswordHasher', () => {
     }
     expect(argon2Verify).toHaveBeenCalledTimes(3);
     const [dummyHash] = vi.mocked(argon2Verify).mock.calls[0];
-    expect(parseOptions(dummyHash as string)).toMatchObject({ memoryCost: 9216, timeCost: 3, parallelism: 1 });
+    expect(parseOptions(dummyHash as string)).toMatchObject({
+      memoryCost: 9216,
+      timeCost: 3,
+      parallelism: 1,
+    });
   });
 
   it.each([

@@ -8,14 +8,12 @@ const EMAIL = 'Password must not contain the name of your email address.';
 describe('PasswordPolicy', () => {
   const policy = new PasswordPolicy();
 
-  it.each([
-    'correct horse battery staple',
-    'kwik-demo-pass',
-    'dragon84736251947',
-    'ñandú-pingüino-glaciar',
-  ])('accepts %j', (password) => {
-    expect(policy.check(password, { email: 'ann@example.com' })).toEqual([]);
-  });
+  it.each(['correct horse battery staple', 'kwik-demo-pass', 'dragon84736251947', 'ñandú-pingüino-glaciar'])(
+    'accepts %j',
+    (password) => {
+      expect(policy.check(password, { email: 'ann@example.com' })).toEqual([]);
+    },
+  );
 
   it.each([
     ['too short', 'Tr0ub4dor&3', [TOO_SHORT]],
@@ -73,11 +71,12 @@ describe('PasswordPolicy', () => {
     expect(policy.check('jolly good fellow', { email: 'jo@example.com' })).toEqual([]);
   });
 
-  it.each([
-    [{ minLength: 0 }],
-    [{ minLength: 20, maxLength: 10 }],
-    [{ maxLength: 1.5 }],
-  ])('refuses invalid lengths %j', (options) => {
-    expect(() => new PasswordPolicy(options)).toThrow(expect.objectContaining({ code: 'KWIK_AUTH_INVALID_OPTIONS' }));
-  });
+  it.each([[{ minLength: 0 }], [{ minLength: 20, maxLength: 10 }], [{ maxLength: 1.5 }]])(
+    'refuses invalid lengths %j',
+    (options) => {
+      expect(() => new PasswordPolicy(options)).toThrow(
+        expect.objectContaining({ code: 'KWIK_AUTH_INVALID_OPTIONS' }),
+      );
+    },
+  );
 });

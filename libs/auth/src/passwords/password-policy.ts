@@ -60,8 +60,7 @@ export class PasswordPolicy {
 
   constructor(options: PasswordPolicyOptions = {}) {
     const { minLength = 12, maxLength = 128, denylist = [], rejectCommon = true } = options;
-    const valid = (n: number) => Number.isSafeInteger(n) && n >= 1 && n <= 1024;
-    if (!valid(minLength) || !valid(maxLength) || minLength > maxLength) {
+    if (!isLength(minLength) || !isLength(maxLength) || minLength > maxLength) {
       throw new KwikError(
         'KWIK_AUTH_INVALID_OPTIONS',
         `Password policy needs integers 1 ≤ minLength ≤ maxLength ≤ 1024, got minLength ${String(minLength)} ` +
@@ -85,10 +84,13 @@ export class PasswordPolicy {
     const length = [...password].length;
     if (length > this.maxLength) return [`Password must be at most ${this.maxLength} characters long.`];
     const problems: string[] = [];
-    if (length < this.minLength) problems.push(`Password must be at least ${this.minLength} characters long.`);
+    if (length < this.minLength)
+      problems.push(`Password must be at least ${this.minLength} characters long.`);
     const normalized = normalize(password);
     if (this.rejectCommon && isCommon(normalized)) {
-      problems.push('Password is one of the most commonly used passwords; choose one that is harder to guess.');
+      problems.push(
+        'Password is one of the most commonly used passwords; choose one that is harder to guess.',
+      );
     }
     for (const word of this.denylist) {
       if (normalized.includes(word)) problems.push(`Password must not contain "${word}".`);
@@ -98,6 +100,10 @@ export class PasswordPolicy {
     }
     return problems;
   }
+}
+
+function isLength(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= 1 && n <= 1024;
 }
 
 function normalize(value: string): string {

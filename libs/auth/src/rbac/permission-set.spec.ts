@@ -15,13 +15,25 @@ describe('PermissionSet', () => {
     [':own for the owner', ['posts:update:own'], 'posts:update', MINE, true],
     [':own for someone else', ['posts:update:own'], 'posts:update', THEIRS, false],
     [':own without ownership facts', ['posts:update:own'], 'posts:update', undefined, false],
-    [':own with an unknown owner', ['posts:update:own'], 'posts:update', { ownerId: null, principalId: 'u1' }, false],
+    [
+      ':own with an unknown owner',
+      ['posts:update:own'],
+      'posts:update',
+      { ownerId: null, principalId: 'u1' },
+      false,
+    ],
     [':own with no principal', ['posts:update:own'], 'posts:update', { ownerId: 'u1' }, false],
     [':own with empty ids', ['posts:update:own'], 'posts:update', { ownerId: '', principalId: '' }, false],
     [':own on another action', ['posts:update:own'], 'posts:delete', MINE, false],
     ['*:own for the owner', ['posts:*:own'], 'posts:delete', MINE, true],
     ['*:own for someone else', ['posts:*:own'], 'posts:delete', THEIRS, false],
-    ['the full permission over :own, for someone else', ['posts:update:own', 'posts:update'], 'posts:update', THEIRS, true],
+    [
+      'the full permission over :own, for someone else',
+      ['posts:update:own', 'posts:update'],
+      'posts:update',
+      THEIRS,
+      true,
+    ],
     ['no permissions at all', [], 'posts:read', undefined, false],
   ])('%s → %s', (_, granted, required, ownership, expected) => {
     expect(PermissionSet.from(granted).allows(required, ownership)).toBe(expected);

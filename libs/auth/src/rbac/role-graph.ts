@@ -138,12 +138,14 @@ export class RoleGraph {
 
   private problemsOf(role: string, definition: RoleDefinition): string[] {
     const problems: string[] = [];
-    if (!ROLE_NAME.test(role)) problems.push(`role name "${role}" must be a letter then letters, digits, "_" or "-"`);
+    if (!ROLE_NAME.test(role))
+      problems.push(`role name "${role}" must be a letter then letters, digits, "_" or "-"`);
     if (typeof definition !== 'object' || definition === null || !Array.isArray(definition.permissions)) {
       return [...problems, `role "${role}" needs a "permissions" array (use [] for none)`];
     }
     const inherits = definition.inherits ?? [];
-    if (!Array.isArray(inherits)) return [...problems, `role "${role}": "inherits" must be an array of role names`];
+    if (!Array.isArray(inherits))
+      return [...problems, `role "${role}": "inherits" must be an array of role names`];
     for (const parent of inherits) {
       if (parent === role) problems.push(`role "${role}" inherits itself; remove it from its "inherits"`);
       else if (!this.definitions.has(parent)) {
@@ -177,7 +179,9 @@ export class RoleGraph {
       done.add(role);
     };
     for (const role of this.definitions.keys()) visit(role, []);
-    return [...found.values()].map((c) => `inheritance cycle ${c}; a role cannot inherit itself, even indirectly`);
+    return [...found.values()].map(
+      (c) => `inheritance cycle ${c}; a role cannot inherit itself, even indirectly`,
+    );
   }
 
   /** Defined parents other than the role itself (those problems are reported separately). */

@@ -103,7 +103,10 @@ export class SessionService {
       .set({ revokedAt: () => 'now()', revokedReason: reason })
       .where('id IN (:...ids) AND "revokedAt" IS NULL', { ids })
       .execute();
-    await this.revocations.revoke(ids, Date.now() + (this.settings.accessTokenTtl + this.settings.clockTolerance) * 1000);
+    await this.revocations.revoke(
+      ids,
+      Date.now() + (this.settings.accessTokenTtl + this.settings.clockTolerance) * 1000,
+    );
   }
 
   /** Revokes every live session of a user; returns their ids. */

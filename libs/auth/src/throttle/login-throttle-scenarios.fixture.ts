@@ -11,6 +11,10 @@ export class TestClock {
   }
 }
 
+async function fail(t: LoginThrottle, times: number, attempt: { account: string; ip?: string }) {
+  for (let i = 0; i < times; i++) await t.recordFailure(attempt);
+}
+
 /**
  * The policy scenarios every {@link LoginThrottleStore} driver must pass, run by the memory
  * driver's unit spec and the Redis e2e spec. `store()` returns the driver under test.
@@ -20,9 +24,6 @@ export function loginThrottleScenarios(store: () => LoginThrottleStore): void {
   const throttle = (options: LoginThrottleOptions = {}) => {
     clock = new TestClock();
     return new LoginThrottle(store(), { now: clock.now, ...options });
-  };
-  const fail = async (t: LoginThrottle, times: number, attempt: { account: string; ip?: string }) => {
-    for (let i = 0; i < times; i++) await t.recordFailure(attempt);
   };
   const ann = { account: 'ann@acme.test', ip: '203.0.113.7' };
 

@@ -15,7 +15,11 @@ describe('LoginThrottle', () => {
   it.each([
     ['a zero maxFailures', { account: { maxFailures: 0 } }, 'account" rule: maxFailures 0'],
     ['a fractional window', { ip: { windowSeconds: 1.5 } }, 'ip" rule: windowSeconds 1.5'],
-    ['a max lock below the first lock', { account: { lockSeconds: 60, maxLockSeconds: 30 } }, 'maxLockSeconds 30'],
+    [
+      'a max lock below the first lock',
+      { account: { lockSeconds: 60, maxLockSeconds: 30 } },
+      'maxLockSeconds 30',
+    ],
   ])('refuses %s', (_, options, hint) => {
     expect(() => new LoginThrottle(new MemoryLoginThrottleStore(), options)).toThrow(
       expect.objectContaining({ code: 'KWIK_AUTH_INVALID_OPTIONS', message: expect.stringContaining(hint) }),

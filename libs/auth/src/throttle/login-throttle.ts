@@ -30,8 +30,7 @@ export interface LoginAttempt {
 
 /** Whether a login attempt may proceed; when not, `Retry-After` and which limit applies. */
 export type LoginThrottleDecision =
-  | { allowed: true }
-  | { allowed: false; retryAfterSeconds: number; scope: 'account' | 'ip' };
+  { allowed: true } | { allowed: false; retryAfterSeconds: number; scope: 'account' | 'ip' };
 
 /** Defaults: 5 failures per account in 15 min, then 30 s doubling to 15 min. */
 export const DEFAULT_ACCOUNT_THROTTLE: Readonly<ThrottleRule> = Object.freeze({
@@ -88,7 +87,9 @@ export class LoginThrottle {
   async check(attempt: LoginAttempt): Promise<LoginThrottleDecision> {
     const now = this.now();
     const [account, ip] = await Promise.all(
-      this.keysOf(attempt).map(async (key) => (key === null ? 0 : (await this.store.get(key, now)).lockedUntil)),
+      this.keysOf(attempt).map(async (key) =>
+        key === null ? 0 : (await this.store.get(key, now)).lockedUntil,
+      ),
     );
     return decide(account, ip, now);
   }
@@ -146,7 +147,11 @@ function decide(accountLockedUntil: number, ipLockedUntil: number, now: number):
   };
 }
 
-function resolveRule(name: string, defaults: ThrottleRule, overrides: Partial<ThrottleRule> = {}): ThrottleRule {
+function resolveRule(
+  name: string,
+  defaults: ThrottleRule,
+  overrides: Partial<ThrottleRule> = {},
+): ThrottleRule {
   const rule = { ...defaults, ...overrides };
   const bad = Object.entries(rule).filter(([, v]) => !Number.isSafeInteger(v) || v < 1);
   if (rule.maxLockSeconds < rule.lockSeconds) bad.push(['maxLockSeconds', rule.maxLockSeconds]);

@@ -44,7 +44,13 @@ export class AccessTokenService {
 
   constructor(
     private readonly ring: JwtKeyRing,
-    private readonly settings: { issuer: string; audience: string; ttl: number; mfaTtl: number; clockTolerance: number },
+    private readonly settings: {
+      issuer: string;
+      audience: string;
+      ttl: number;
+      mfaTtl: number;
+      clockTolerance: number;
+    },
   ) {
     const options: StrategyOptionsWithoutRequest = {
       jwtFromRequest: (req: { token: string }) => req.token,
@@ -116,7 +122,9 @@ function kidOf(token: string): string | undefined {
   const dot = token.indexOf('.');
   if (dot <= 0) return undefined;
   try {
-    const header = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8')) as { kid?: unknown };
+    const header = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8')) as {
+      kid?: unknown;
+    };
     return typeof header.kid === 'string' ? header.kid : undefined;
   } catch {
     return undefined; // not JSON: jsonwebtoken reports the token as malformed

@@ -1,4 +1,11 @@
-import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
+import {
+  createECDH,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  hkdfSync,
+  type KeyObject,
+} from 'node:crypto';
 import { KwikError } from '@kwik/core';
 import type { AuthJwtKey } from '../auth-options.interface.js';
 
@@ -22,11 +29,7 @@ export class JwtKeyRing {
   /** How the signing key was obtained (printed at boot). */
   readonly source: 'configured' | 'derived' | 'ephemeral';
 
-  constructor(
-    signing: JwtKeyRing['signing'],
-    verifying: readonly RingKey[],
-    source: JwtKeyRing['source'],
-  ) {
+  constructor(signing: JwtKeyRing['signing'], verifying: readonly RingKey[], source: JwtKeyRing['source']) {
     this.signing = signing;
     this.byKid = new Map(verifying.map((k) => [k.kid, k]));
     this.source = source;
@@ -100,7 +103,11 @@ export class JwtKeyRing {
   static ephemeral(): JwtKeyRing {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const kid = `dev-${Date.now().toString(36)}`;
-    return new JwtKeyRing({ kid, algorithm: 'ES256', privateKey }, [{ kid, algorithm: 'ES256', publicKey }], 'ephemeral');
+    return new JwtKeyRing(
+      { kid, algorithm: 'ES256', privateKey },
+      [{ kid, algorithm: 'ES256', publicKey }],
+      'ephemeral',
+    );
   }
 }
 
@@ -112,7 +119,9 @@ function algorithmOf(key: KeyObject): AuthJwtAlgorithm {
 }
 
 function fits(key: KeyObject, alg: AuthJwtAlgorithm): boolean {
-  if (alg === 'ES256') return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
-  if (alg === 'ES384') return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'secp384r1';
+  if (alg === 'ES256')
+    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  if (alg === 'ES384')
+    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'secp384r1';
   return key.asymmetricKeyType === 'rsa' || (alg === 'PS256' && key.asymmetricKeyType === 'rsa-pss');
 }

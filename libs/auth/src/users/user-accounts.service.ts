@@ -66,7 +66,10 @@ export class UserAccounts {
   }
 
   /** Inserts a user; `extra` carries the app's own columns (the tenant, ...). */
-  async create(input: { email: string; displayName: string; passwordHash: string; roles: readonly string[] }, extra: Record<string, unknown> = {}): Promise<AuthUser> {
+  async create(
+    input: { email: string; displayName: string; passwordHash: string; roles: readonly string[] },
+    extra: Record<string, unknown> = {},
+  ): Promise<AuthUser> {
     const repo = this.repository;
     return repo.save(
       repo.create({

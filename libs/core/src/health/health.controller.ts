@@ -4,6 +4,7 @@ import { HealthCheckService, HealthIndicatorService, type HealthIndicatorFunctio
 import { ProblemException } from '../errors/problem.exception.js';
 import { KWIK_MODULE_OPTIONS } from '../kwik.module-definition.js';
 import type { KwikModuleOptions } from '../kwik-options.interface.js';
+import { Public } from '../http/public-route.decorator.js';
 import { ReadinessRegistry } from './readiness.registry.js';
 
 /**
@@ -11,6 +12,7 @@ import { ReadinessRegistry } from './readiness.registry.js';
  * see `registerLivenessRoute`.)
  */
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   private readonly defaultTimeoutMs: number;

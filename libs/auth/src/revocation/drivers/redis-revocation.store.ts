@@ -25,7 +25,9 @@ export class RedisRevocationStore extends RevocationStore implements OnApplicati
     this.subscriber = redis.duplicate();
     this.subscriber.on('message', (_channel: string, message: string) => this.apply(message));
     this.subscriber.on('ready', () => {
-      this.reload().catch((error: unknown) => this.logger.error(`Reloading revocations failed: ${String(error)}`));
+      this.reload().catch((error: unknown) =>
+        this.logger.error(`Reloading revocations failed: ${String(error)}`),
+      );
     });
   }
 

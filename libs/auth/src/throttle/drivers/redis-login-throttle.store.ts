@@ -68,8 +68,17 @@ export class RedisLoginThrottleStore extends LoginThrottleStore {
   }
 
   override async hit(key: string, rule: ThrottleRule, now: number): Promise<ThrottleState> {
-    const args = [now, rule.maxFailures, rule.windowSeconds * 1000, rule.lockSeconds * 1000, rule.maxLockSeconds * 1000];
-    const [failures, lockedUntil] = (await this.evalHit(this.keyPrefix + key, args.map(String))) as [number, string];
+    const args = [
+      now,
+      rule.maxFailures,
+      rule.windowSeconds * 1000,
+      rule.lockSeconds * 1000,
+      rule.maxLockSeconds * 1000,
+    ];
+    const [failures, lockedUntil] = (await this.evalHit(this.keyPrefix + key, args.map(String))) as [
+      number,
+      string,
+    ];
     return { failures: Number(failures), lockedUntil: Number(lockedUntil) };
   }
 
