@@ -36,7 +36,11 @@ export { RequestTimeout } from './decorators/request-timeout.decorator.js';
 export { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 export { RateLimitStore, type RateLimitHit } from './rate-limit/rate-limit.store.js';
 export { parseWindow, type ResolvedRateLimitPolicy } from './rate-limit/rate-limit-policy.js';
-export { formatPolicyHeader, formatRateLimitHeader, retryAfterSeconds } from './rate-limit/ratelimit-headers.js';
+export {
+  formatPolicyHeader,
+  formatRateLimitHeader,
+  retryAfterSeconds,
+} from './rate-limit/ratelimit-headers.js';
 export {
   MemoryRateLimitStore,
   type MemoryRateLimitStoreOptions,

@@ -20,6 +20,9 @@ export function RateLimit(policy: RateLimitPolicy): ClassDecorator & MethodDecor
   const problems: string[] = [];
   const resolved = resolvePolicy(policy, '@RateLimit()', { name: 'default', by: 'user' }, problems);
   if (!resolved)
-    throw new SecurityError(SecurityErrorCode.InvalidOptions, `Invalid @RateLimit() policy:\n- ${problems.join('\n- ')}`);
+    throw new SecurityError(
+      SecurityErrorCode.InvalidOptions,
+      `Invalid @RateLimit() policy:\n- ${problems.join('\n- ')}`,
+    );
   return SetMetadata(RATE_LIMIT_METADATA, resolved);
 }

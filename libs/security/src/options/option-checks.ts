@@ -19,9 +19,15 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /** Reports keys of `value` that are not in `allowed` (typos such as `rateLimits`). */
-export function checkKeys(value: object, allowed: readonly string[], where: string, problems: string[]): void {
+export function checkKeys(
+  value: object,
+  allowed: readonly string[],
+  where: string,
+  problems: string[],
+): void {
   for (const key of Object.keys(value))
-    if (!allowed.includes(key)) problems.push(`${where}: unknown option '${key}' (known: ${allowed.join(', ')}).`);
+    if (!allowed.includes(key))
+      problems.push(`${where}: unknown option '${key}' (known: ${allowed.join(', ')}).`);
 }
 
 /** True for a whole number in [min, max]. */

@@ -40,8 +40,14 @@ export function resolveCors(
       `${where} is '*' with cors.credentials: true, which browsers refuse (a credentialed response cannot allow any origin). List the origins that may send credentials (${where === 'cors.origins' ? "cors: { origins: ['https://app.example.com'], credentials: true }" : 'CORS_ORIGINS=https://app.example.com'}), or set credentials: false.`,
     );
   const methods = cors.methods ?? DEFAULT_METHODS;
-  if (!Array.isArray(methods) || methods.length === 0 || !methods.every((m) => typeof m === 'string' && METHOD.test(m)))
-    problems.push(`cors.methods must be a non-empty list of upper-case HTTP methods (got ${describe(methods)}).`);
+  if (
+    !Array.isArray(methods) ||
+    methods.length === 0 ||
+    !methods.every((m) => typeof m === 'string' && METHOD.test(m))
+  )
+    problems.push(
+      `cors.methods must be a non-empty list of upper-case HTTP methods (got ${describe(methods)}).`,
+    );
   checkHeaders(cors.allowedHeaders, 'cors.allowedHeaders', problems);
   checkHeaders(cors.exposedHeaders, 'cors.exposedHeaders', problems);
   const maxAge = cors.maxAge ?? 600;
@@ -68,7 +74,11 @@ export function parseEnvOrigins(value: string | undefined): string[] | '*' | und
     .filter((s) => s.length > 0);
 }
 
-function resolveOrigins(origins: unknown, where: string, problems: string[]): '*' | (string | RegExp)[] | false {
+function resolveOrigins(
+  origins: unknown,
+  where: string,
+  problems: string[],
+): '*' | (string | RegExp)[] | false {
   if (origins === undefined) return false;
   if (origins === '*') return '*';
   if (!Array.isArray(origins)) {

@@ -45,7 +45,12 @@ export function resolveHeaders(input: unknown, problems: string[]): FastifyHelme
     return false;
   }
   const headers = (input ?? {}) as SecurityHeadersOptions;
-  checkKeys(headers, ['contentSecurityPolicy', 'hsts', 'frameOptions', 'referrerPolicy', 'helmet'], 'headers', problems);
+  checkKeys(
+    headers,
+    ['contentSecurityPolicy', 'hsts', 'frameOptions', 'referrerPolicy', 'helmet'],
+    'headers',
+    problems,
+  );
   const frame = headers.frameOptions ?? 'deny';
   if (frame !== false && frame !== 'deny' && frame !== 'sameorigin')
     problems.push(`headers.frameOptions must be 'deny', 'sameorigin' or false (got ${describe(frame)}).`);
@@ -61,7 +66,11 @@ export function resolveHeaders(input: unknown, problems: string[]): FastifyHelme
   } as FastifyHelmetOptions;
 }
 
-function resolveCsp(input: unknown, frame: unknown, problems: string[]): FastifyHelmetOptions['contentSecurityPolicy'] {
+function resolveCsp(
+  input: unknown,
+  frame: unknown,
+  problems: string[],
+): FastifyHelmetOptions['contentSecurityPolicy'] {
   if (input === false) return false;
   if (input !== undefined && !isPlainObject(input)) {
     problems.push(`headers.contentSecurityPolicy must be an object or false (got ${describe(input)}).`);
@@ -75,7 +84,10 @@ function resolveCsp(input: unknown, frame: unknown, problems: string[]): Fastify
   for (const [name, sources] of entries(csp.directives, 'directives', problems)) {
     if (sources === null) delete directives[name];
     else if (isSourceList(sources)) directives[name] = [...sources];
-    else problems.push(`headers.contentSecurityPolicy.directives['${name}'] must be an array of sources or null.`);
+    else
+      problems.push(
+        `headers.contentSecurityPolicy.directives['${name}'] must be an array of sources or null.`,
+      );
   }
   for (const [name, sources] of entries(csp.extend, 'extend', problems)) {
     if (isSourceList(sources)) directives[name] = [...new Set([...(directives[name] ?? []), ...sources])];
@@ -101,12 +113,16 @@ function entries(value: unknown, field: string, problems: string[]): [string, un
   const list = Object.entries(value);
   for (const [name] of list)
     if (!DIRECTIVE_NAME.test(name))
-      problems.push(`headers.contentSecurityPolicy.${field}: '${name}' is not a directive name (write it kebab-case, e.g. 'img-src').`);
+      problems.push(
+        `headers.contentSecurityPolicy.${field}: '${name}' is not a directive name (write it kebab-case, e.g. 'img-src').`,
+      );
   return list.filter(([name]) => DIRECTIVE_NAME.test(name));
 }
 
 function isSourceList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((s) => typeof s === 'string' && s.length > 0 && !/[\s;,]/.test(s));
+  return (
+    Array.isArray(value) && value.every((s) => typeof s === 'string' && s.length > 0 && !/[\s;,]/.test(s))
+  );
 }
 
 function resolveHsts(input: unknown, problems: string[]): FastifyHelmetOptions['strictTransportSecurity'] {
@@ -122,11 +138,18 @@ function resolveHsts(input: unknown, problems: string[]): FastifyHelmetOptions['
   const preload = hsts.preload ?? false;
   if (typeof maxAge !== 'number' || !Number.isSafeInteger(maxAge) || maxAge < 0)
     problems.push(`headers.hsts.maxAge must be whole seconds ≥ 0 (got ${describe(maxAge)}).`);
-  if (typeof includeSubDomains !== 'boolean') problems.push(`headers.hsts.includeSubDomains must be a boolean.`);
+  if (typeof includeSubDomains !== 'boolean')
+    problems.push(`headers.hsts.includeSubDomains must be a boolean.`);
   if (typeof preload !== 'boolean') problems.push(`headers.hsts.preload must be a boolean.`);
   if (preload === true && (includeSubDomains !== true || typeof maxAge !== 'number' || maxAge < ONE_YEAR))
-    problems.push(`headers.hsts.preload needs includeSubDomains: true and maxAge ≥ ${ONE_YEAR} (the preload list's rules).`);
-  return { maxAge: maxAge as number, includeSubDomains: includeSubDomains as boolean, preload: preload as boolean };
+    problems.push(
+      `headers.hsts.preload needs includeSubDomains: true and maxAge ≥ ${ONE_YEAR} (the preload list's rules).`,
+    );
+  return {
+    maxAge: maxAge as number,
+    includeSubDomains: includeSubDomains as boolean,
+    preload: preload as boolean,
+  };
 }
 
 function resolveReferrer(input: unknown, problems: string[]): FastifyHelmetOptions['referrerPolicy'] {
@@ -134,6 +157,8 @@ function resolveReferrer(input: unknown, problems: string[]): FastifyHelmetOptio
   const list = input === undefined ? ['no-referrer'] : Array.isArray(input) ? input : [input];
   const bad = list.filter((p) => typeof p !== 'string' || !REFERRER_POLICIES.includes(p));
   if (bad.length > 0 || list.length === 0)
-    problems.push(`headers.referrerPolicy must be one or more of ${REFERRER_POLICIES.join(', ')} (got ${describe(input)}).`);
+    problems.push(
+      `headers.referrerPolicy must be one or more of ${REFERRER_POLICIES.join(', ')} (got ${describe(input)}).`,
+    );
   return { policy: list as never };
 }

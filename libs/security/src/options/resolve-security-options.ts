@@ -32,7 +32,12 @@ export interface ResolvedSecurityOptions {
 }
 
 /** Defaults of the two global tiers. */
-export const DEFAULT_ANONYMOUS_TIER = Object.freeze({ limit: 60, window: '1m', by: 'ip', name: 'anonymous' } as const);
+export const DEFAULT_ANONYMOUS_TIER = Object.freeze({
+  limit: 60,
+  window: '1m',
+  by: 'ip',
+  name: 'anonymous',
+} as const);
 export const DEFAULT_AUTHENTICATED_TIER = Object.freeze({
   limit: 600,
   window: '1m',
@@ -64,11 +69,14 @@ export function resolveSecurityOptions(
 ): ResolvedSecurityOptions {
   const problems: string[] = [];
   const input: Partial<SecurityModuleOptions> = options ?? {};
-  if (!isPlainObject(input)) problems.push(`SecurityModule options must be an object (got ${describe(input)}).`);
+  if (!isPlainObject(input))
+    problems.push(`SecurityModule options must be an object (got ${describe(input)}).`);
   else checkKeys(input, TOP_LEVEL, 'SecurityModule options', problems);
   const requestTimeoutMs = input.requestTimeout ?? 30_000;
   if (!isWhole(requestTimeoutMs, 0))
-    problems.push(`requestTimeout must be whole milliseconds ≥ 0 (0 disables), got ${describe(requestTimeoutMs)}.`);
+    problems.push(
+      `requestTimeout must be whole milliseconds ≥ 0 (0 disables), got ${describe(requestTimeoutMs)}.`,
+    );
   const resolved: ResolvedSecurityOptions = {
     helmet: resolveHeaders(input.headers, problems),
     cors: resolveCors(input.cors, env.CORS_ORIGINS, problems),
@@ -103,10 +111,14 @@ function resolveRateLimit(input: unknown, problems: string[]): ResolvedRateLimit
     problems.push(`rateLimit.onStoreError must be 'open' or 'closed' (got ${describe(onStoreError)}).`);
   const storeTimeoutMs = options.storeTimeoutMs ?? 1000;
   if (!isWhole(storeTimeoutMs, 1))
-    problems.push(`rateLimit.storeTimeoutMs must be whole milliseconds ≥ 1 (got ${describe(storeTimeoutMs)}).`);
+    problems.push(
+      `rateLimit.storeTimeoutMs must be whole milliseconds ≥ 1 (got ${describe(storeTimeoutMs)}).`,
+    );
   const excludePaths = options.excludePaths ?? ['/health'];
   if (!Array.isArray(excludePaths) || !excludePaths.every((p) => typeof p === 'string' && p.startsWith('/')))
-    problems.push(`rateLimit.excludePaths must be a list of paths starting with '/' (got ${describe(excludePaths)}).`);
+    problems.push(
+      `rateLimit.excludePaths must be a list of paths starting with '/' (got ${describe(excludePaths)}).`,
+    );
   return Object.freeze({
     enabled: enabled === true,
     anonymous: resolveTier(options.anonymous, 'rateLimit.anonymous', DEFAULT_ANONYMOUS_TIER, problems),
@@ -133,10 +145,12 @@ function resolveTier(
 ): ResolvedRateLimitPolicy | null {
   if (input === false) return null;
   if (input !== undefined && !isPlainObject(input)) {
-    problems.push(`${where} must be an object { limit?, window?, by?, name? } or false (got ${describe(input)}).`);
+    problems.push(
+      `${where} must be an object { limit?, window?, by?, name? } or false (got ${describe(input)}).`,
+    );
     return null;
   }
-  const tier = { limit: defaults.limit, window: defaults.window, ...(input ?? {}) };
+  const tier = { limit: defaults.limit, window: defaults.window, ...input };
   checkKeys(tier, ['limit', 'window', 'by', 'name'], where, problems);
   return resolvePolicy(tier, where, defaults, problems) ?? null;
 }

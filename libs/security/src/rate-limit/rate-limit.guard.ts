@@ -3,7 +3,11 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemException, RequestContext, type KwikPrincipal } from '@kwik/core';
 import type { ResolvedSecurityOptions } from '../options/resolve-security-options.js';
-import { RATE_LIMIT_METADATA, SECURITY_RESOLVED_OPTIONS, SKIP_RATE_LIMIT_METADATA } from '../security.constants.js';
+import {
+  RATE_LIMIT_METADATA,
+  SECURITY_RESOLVED_OPTIONS,
+  SKIP_RATE_LIMIT_METADATA,
+} from '../security.constants.js';
 import type { ResolvedRateLimitPolicy } from './rate-limit-policy.js';
 import { RateLimitStore, type RateLimitHit } from './rate-limit.store.js';
 import { formatRateLimitHeader, retryAfterSeconds } from './ratelimit-headers.js';
@@ -54,8 +58,10 @@ export class RateLimitGuard implements CanActivate {
       this.getTierPolicy(this.getPrincipal());
     if (!policy) return true;
     const key = `${this.options.rateLimit.keyPrefix}${policy.name}:${this.getRoute(context)}:${await this.getTracker(context, policy)}`;
-    const hit = await this.count(key, policy);
-    if (!hit) return true;
+    const counted = await this.count(key, policy);
+    if (!counted) return true;
+    // Never announce a reset beyond the window, whatever a (custom) store computed.
+    const hit = { ...counted, resetMs: Math.min(Math.max(0, counted.resetMs), policy.windowMs) };
     const reply = http.getResponse<FastifyReply>();
     reply.header('ratelimit-policy', policy.policyHeader);
     reply.header('ratelimit', formatRateLimitHeader(policy.name, hit.remaining, hit.resetMs));

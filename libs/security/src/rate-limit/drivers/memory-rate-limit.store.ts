@@ -66,7 +66,8 @@ export class MemoryRateLimitStore extends RateLimitStore implements OnApplicatio
     return {
       allowed,
       remaining: allowed ? Math.max(0, limit - hits.length) : 0,
-      resetMs: oldest === undefined ? windowMs : oldest + windowMs - now,
+      // `windowMs - age`, not `oldest + windowMs - now`: float rounding could exceed the window.
+      resetMs: oldest === undefined ? windowMs : windowMs - (now - oldest),
     };
   }
 
