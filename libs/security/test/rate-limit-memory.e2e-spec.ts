@@ -147,3 +147,21 @@ describe('rate limiting turned off', () => {
     }
   });
 });
+
+describe('behind a trusted proxy (createKwikApp trustProxy)', () => {
+  let app: BootedApp;
+  beforeAll(async () => {
+    app = await bootSecurityApp({
+      app: { trustProxy: '127.0.0.1' },
+      security: { rateLimit: { anonymous: { limit: 2, window: '1m' } } },
+    });
+  });
+  afterAll(() => app?.close());
+
+  const from = (ip: string) => burst(app, '/things', 3, { 'x-forwarded-for': ip });
+
+  it('counts each forwarded client ip separately', async () => {
+    expect(count(await from('203.0.113.7'), 200)).toBe(2);
+    expect(count(await from('203.0.113.8'), 200)).toBe(2);
+  });
+});

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+// Auth benchmark (issue 4), in one run: GET /bench/posts/:id — a post with its author, read by
+// TypeORM — answered by the same handler three ways (bench/servers/kwik-auth-posts.mjs):
+//   @Public()                                  (baseline; server A)
+//   authenticated with a JWT + posts:read      (server A)          target ≥ 0.85× the baseline
+//   the same, with Redis rate limiting on      (server B)          target ≥ 0.8× the baseline
+// Servers A and B are the same app (auth + security libraries) except for rate limiting.
+// Interleaved rounds, medians, req/s and req/CPU-s ratios; servers pinned to one core, the load
+// generator to the other. Usage: npm run bench:auth [-- --quick] (flags as bench/data.mjs's).
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from 'pg';
+import { parseFlags } from './lib/args.mjs';
+import { DATABASE_URL, ensureDatabase, request } from './lib/kwik.mjs';
+import { aggregateRuns, measure } from './lib/load.mjs';
+import { freePort, startServer } from './lib/proc.mjs';
+import { fmt, median, pct, printTargets, spread, table, times, writeJson } from './lib/report.mjs';
+import { beginRun } from './lib/session.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS_FILE = join(ROOT, '.kwik', 'bench-auth-results.json');
+const USAGE = `Usage: node bench/auth.mjs [--quick] [--connections N] [--duration S] [--rounds N] [--warmup S]
+                          [--tool autocannon|wrk] [--no-pin]   (as bench/data.mjs; default 64 connections)`;
+const TARGETS = { jwt: 0.85, rateLimited: 0.8 };
+const ENV = {
+  HOST: '127.0.0.1',
+  NODE_ENV: 'production',
+  LOG_LEVEL: process.env.KWIK_BENCH_LOG_LEVEL ?? 'info',
+  APP_SECRET: process.env.APP_SECRET ?? 'kwik-bench-secret-not-for-production-0123456789',
+  DATABASE_URL,
+  REDIS_URL: process.env.KWIK_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+};
+
+const valid = (load) => load.non2xx + load.errors + load.timeouts === 0;
+
+async function start(label, rateLimit, pinning) {
+  const port = await freePort();
+  const spec = {
+    name: label,
+    command: ['node', 'bench/servers/kwik-auth-posts.mjs'],
+    cwd: ROOT,
+    port,
+    env: { ...ENV, PORT: String(port), RATE_LIMIT: rateLimit },
+    readyPath: '/health/ready',
+  };
+  const started = await startServer(spec, pinning, 90_000);
+  console.log(`  ${label} ready in ${Math.round(started.coldStartMs)} ms on port ${port}`);
+  return { ...started, port, label };
+}
+
+async function login(port) {
+  const res = await request(port, '/api/auth/login', {
+    method: 'POST',
+    body: { email: 'reader@acme.test', password: 'kwik-demo-pass' },
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.body.slice(0, 300)}`);
+  return JSON.parse(res.body).accessToken;
+}
+
+async function somePostId() {
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT p.id FROM posts p JOIN tenants t ON t.id = p."tenantId" WHERE t.slug = 'acme' ORDER BY p."createdAt" LIMIT 1`,
+    );
+    if (!rows[0]) throw new Error('no post in the benchmark database');
+    return rows[0].id;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Checks an endpoint answers 200 with the post before loading it (and a 401 without the token). */
+async function check(ep) {
+  const res = await request(ep.server.port, ep.path, { headers: ep.headers });
+  if (res.status !== 200 || !res.body.includes('"author"'))
+    throw new Error(`${ep.label}: ${res.status} ${res.body.slice(0, 200)}`);
+  if (ep.headers.authorization) {
+    const anonymous = await request(ep.server.port, ep.path);
+    if (anonymous.status !== 401)
+      throw new Error(`${ep.label} without a token answered ${anonymous.status}, not 401`);
+  }
+  return res;
+}
+
+async function main() {
+  const opts = parseFlags(process.argv.slice(2), {}, {}, USAGE);
+  if (opts.help) return void console.log(USAGE);
+  const { pinning, header } = beginRun(opts);
+  const results = { ...header, endpoints: [], problems: [] };
+  console.log('\nDatabase and servers');
+  await ensureDatabase(DATABASE_URL);
+  const a = await start('A: auth, no rate limit', 'off', pinning);
+  const b = await start('B: auth + Redis rate limit', 'redis', pinning);
+  const token = await login(a.port);
+  const id = await somePostId();
+  const bearer = { authorization: `Bearer ${token}` };
+  const eps = [
+    { key: 'public', label: '@Public (baseline)', server: a, path: `/bench/posts/public/${id}`, headers: {} },
+    { key: 'jwt', label: 'JWT + posts:read', server: a, path: `/bench/posts/${id}`, headers: bearer },
+    {
+      key: 'rateLimited',
+      label: 'JWT + Redis rate limit',
+      server: b,
+      path: `/bench/posts/${id}`,
+      headers: bearer,
+    },
+  ].map((ep) => ({ ...ep, runs: [] }));
+  console.log('\nChecks');
+  for (const ep of eps) {
+    const res = await check(ep);
+    const limit = res.headers['ratelimit'] ? `, RateLimit: ${res.headers['ratelimit']}` : '';
+    console.log(`  ${ep.label}: 200, ${Buffer.byteLength(res.body)} B${limit}`);
+  }
+  if (
+    !eps[2].headers.authorization ||
+    !(await request(b.port, eps[2].path, { headers: bearer })).headers['ratelimit']
+  )
+    throw new Error('server B does not send RateLimit headers: rate limiting is not on');
+
+  for (let round = 1; round <= opts.rounds; round++) {
+    console.log(
+      `\nRound ${round}/${opts.rounds}: ${opts.warmup} s warmup + ${opts.duration} s each, ${opts.connections} connections`,
+    );
+    for (const ep of round % 2 ? eps : [...eps].reverse()) {
+      const run = await measure(
+        { url: `http://127.0.0.1:${ep.server.port}${ep.path}`, headers: ep.headers },
+        opts,
+        ep.server.pid,
+      );
+      ep.runs.push(run);
+      console.log(
+        `  ${ep.label}: ${Math.round(run.reqPerSec)} req/s, p50 ${fmt(run.p50Ms, 2)} ms, ${run.non2xx} non-2xx`,
+      );
+    }
+  }
+  for (const ep of eps) ep.load = aggregateRuns(ep.runs, median);
+  const base = eps[0].load;
+  const ratio = (l, k) => (valid(l) && valid(base) && base[k] ? l[k] / base[k] : null);
+  console.log(
+    `\nGET /bench/posts/:id (${opts.tool}, ${opts.connections} connections; median of ${opts.rounds} interleaved run(s) of ${opts.duration} s after ${opts.warmup} s warmup)\n`,
+  );
+  const rows = eps.map((ep) => {
+    const l = ep.load;
+    return [
+      ep.label,
+      ep.server.label,
+      fmt(l.reqPerSec),
+      spread(l.reqPerSecRuns),
+      fmt(l.p50Ms, 2),
+      fmt(l.p99Ms, 2),
+      times(ratio(l, 'reqPerSec')),
+      fmt(l.reqPerCpuSec),
+      times(ratio(l, 'reqPerCpuSec')),
+      fmt(l.non2xx),
+      pct(l.serverCpu),
+      pct(l.otherCpu),
+    ];
+  });
+  console.log(
+    table(
+      [
+        'endpoint',
+        'server',
+        'req/s',
+        'runs min-max',
+        'p50 ms',
+        'p99 ms',
+        'vs @Public',
+        'req/CPU-s',
+        'vs @Public',
+        'non-2xx',
+        'server CPU',
+        'other CPU',
+      ],
+      rows,
+    ),
+  );
+  console.log(
+    '\nvs @Public: ratio to the @Public route of server A in this run. other CPU: PostgreSQL and Redis.',
+  );
+  const targets = [
+    ['JWT-authenticated vs @Public, req/s, same run', eps[1], TARGETS.jwt],
+    ['JWT + Redis rate limiting vs @Public, req/s, same run', eps[2], TARGETS.rateLimited],
+  ].map(([name, ep, goal]) => {
+    const figure = ratio(ep.load, 'reqPerSec');
+    return {
+      name,
+      figure: times(figure),
+      target: `>= ${goal}x`,
+      status: figure === null ? 'INVALID' : figure >= goal ? 'PASS' : 'MISS',
+    };
+  });
+  printTargets(targets);
+  results.endpoints = eps.map(({ key, label, path, load }) => ({ key, label, path, load }));
+  results.targets = targets;
+  writeJson(RESULTS_FILE, results);
+  process.exitCode = eps.every((ep) => valid(ep.load)) ? 0 : 1;
+}
+
+main().catch((err) => {
+  console.error(err.stack ?? String(err));
+  process.exit(1);
+});
