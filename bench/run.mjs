@@ -55,6 +55,9 @@ const SERVERS = {
       LOG_LEVEL: process.env.KWIK_BENCH_LOG_LEVEL ?? 'info',
       NODE_ENV: 'production',
       APP_SECRET: process.env.APP_SECRET ?? 'kwik-bench-secret-not-for-production-0123456789',
+      // Rate limits are bench:auth's subject; here they would only cap the load (0 = off).
+      RATE_LIMIT_ANONYMOUS: '0',
+      RATE_LIMIT_AUTHENTICATED: '0',
       DATABASE_URL,
       KWIK_SEED: 'true',
     },

@@ -2,12 +2,14 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '@kwik/auth';
 import { KwikModule } from '@kwik/core';
 import { DataModule } from '@kwik/data';
+import { SecurityModule } from '@kwik/security';
 import { DatabaseModule } from '@kwik/database';
 import { LoggingModule } from '@kwik/logging';
 import { DEMO_ROLES_PERMISSIONS } from './auth/demo-roles.js';
 import { DemoConfig } from './config/demo-config.js';
 import { User } from './entities/index.js';
 import { demoDatabaseOptions } from './database.options.js';
+import { demoSecurityOptions } from './security.options.js';
 import { PostsModule } from './posts/posts.module.js';
 import { SeedService } from './seed/seed.service.js';
 
@@ -31,6 +33,7 @@ import { SeedService } from './seed/seed.service.js';
       defaultRoles: ['reader'],
       path: 'api/auth',
     }),
+    SecurityModule.forRootAsync({ inject: [DemoConfig], useFactory: demoSecurityOptions }),
     PostsModule,
   ],
   providers: [SeedService],

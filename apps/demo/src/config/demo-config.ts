@@ -1,5 +1,5 @@
-import { IsBoolean, IsIn } from 'class-validator';
-import { EnvBoolean, KwikConfig } from '@kwik/core';
+import { IsBoolean, IsIn, IsInt, Max, Min } from 'class-validator';
+import { EnvBoolean, EnvNumber, KwikConfig } from '@kwik/core';
 
 /** The demo's environment: Kwik's variables plus the demo's own (see shared DEMO.md). */
 export class DemoConfig extends KwikConfig {
@@ -15,4 +15,18 @@ export class DemoConfig extends KwikConfig {
   /** Where background tasks queue (the tasks library reads it). @default 'postgres' */
   @IsIn(['postgres', 'bullmq'], { message: 'must be postgres or bullmq' })
   KWIK_TASKS_DRIVER: 'postgres' | 'bullmq' = 'postgres';
+
+  /** Requests per minute per ip without a token (the security library's anonymous tier); 0 = off. @default 600 */
+  @EnvNumber()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0, { message: 'must be 0 (off) or more' })
+  @Max(1_000_000_000, { message: 'must be at most 1000000000' })
+  RATE_LIMIT_ANONYMOUS: number = 600;
+
+  /** Requests per minute per signed-in user (the authenticated tier); 0 = off. @default 6000 */
+  @EnvNumber()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0, { message: 'must be 0 (off) or more' })
+  @Max(1_000_000_000, { message: 'must be at most 1000000000' })
+  RATE_LIMIT_AUTHENTICATED: number = 6000;
 }
