@@ -80,11 +80,14 @@ describe('rate limiting in one instance (memory store)', () => {
     }
   });
 
-  it('counts the anonymous tier per ip and the authenticated tier per user, each with its own limit', async () => {
+  it('counts the anonymous tier per ip and the authenticated tier per user, each with its own limit, across routes', async () => {
     const alice = await burst(app, '/things/1', 12, user('tier-alice'));
     const bob = await burst(app, '/things/1', 12, user('tier-bob'));
     const anonymous = await burst(app, '/things/1', 12);
-    expect([count(alice, 200), count(bob, 200), count(anonymous, 200)]).toEqual([8, 8, 5]);
+    // A tier is one budget per caller across routes: the first test spent 127.0.0.1's anonymous
+    // budget on /things, and alice's 8 on /things/1 leave her nothing on another route.
+    expect([count(alice, 200), count(bob, 200), count(anonymous, 200)]).toEqual([8, 8, 0]);
+    expect(count(await burst(app, '/things/2', 3, user('tier-alice')), 200)).toBe(0);
   });
 
   it("keys per user, per ip and per API key independently (`by: 'user' | 'ip' | 'apiKey'`)", async () => {

@@ -61,7 +61,7 @@ describe('rate limiting shared by two instances through Redis', () => {
     await one.get('/limited/default', { 'x-test-user': 'u-42' });
     const keys = (await redis.keys(`${keyPrefix}*`)).sort();
     expect(keys).toEqual([
-      `${keyPrefix}anonymous:ThingsController.list:ip:127.0.0.1`,
+      `${keyPrefix}anonymous:*:ip:127.0.0.1`,
       `${keyPrefix}limited:LimitedController.byDefault:user:u-42`,
     ]);
     const ttl = await redis.pttl(`${keyPrefix}limited:LimitedController.byDefault:user:u-42`);

@@ -53,11 +53,12 @@ export class RateLimitGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT_METADATA, targets) === true) return true;
     const http = context.switchToHttp();
     if (this.isExcluded(http.getRequest<FastifyRequest>())) return true;
-    const policy =
-      this.reflector.getAllAndOverride<ResolvedRateLimitPolicy>(RATE_LIMIT_METADATA, targets) ??
-      this.getTierPolicy(this.getPrincipal());
+    const routePolicy = this.reflector.getAllAndOverride<ResolvedRateLimitPolicy>(RATE_LIMIT_METADATA, targets);
+    const policy = routePolicy ?? this.getTierPolicy(this.getPrincipal());
     if (!policy) return true;
-    const key = `${this.options.rateLimit.keyPrefix}${policy.name}:${this.getRoute(context)}:${await this.getTracker(context, policy)}`;
+    // A route's own policy counts per route; a tier is one budget per caller across all routes.
+    const route = routePolicy ? this.getRoute(context) : '*';
+    const key = `${this.options.rateLimit.keyPrefix}${policy.name}:${route}:${await this.getTracker(context, policy)}`;
     const counted = await this.count(key, policy);
     if (!counted) return true;
     // Never announce a reset beyond the window, whatever a (custom) store computed.
