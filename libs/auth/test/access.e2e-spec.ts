@@ -78,6 +78,18 @@ describe('auth: RBAC (@HasPermission, @HasRole, :own) and API keys', () => {
     ).toBe(200);
   });
 
+  it('serves the audit log to audit:read holders, filtered and newest first', async () => {
+    expect((await call(app, 'GET', '/auth/audit', { token: tokens.reader })).status).toBe(403);
+    const res = await call(app, 'GET', '/auth/audit?type=permission.denied&limit=5', { token: tokens.admin });
+    expect(res.status).toBe(200);
+    expect(res.body.data.length).toBeGreaterThan(0);
+    expect(res.body.data.every((e: { type: string }) => e.type === 'permission.denied')).toBe(true);
+    const times = res.body.data.map((e: { at: string }) => Date.parse(e.at));
+    expect([...times].sort((x, y) => y - x)).toEqual(times);
+    expect((await call(app, 'GET', '/auth/audit?since=yesterday', { token: tokens.admin })).status).toBe(400);
+    expect((await call(app, 'GET', '/auth/audit?limit=abc', { token: tokens.admin })).status).toBe(400);
+  });
+
   it('AccessControl answers outside the guard too', () => {
     const access = app.app.get(AccessControl);
     expect(access.can('docs:read')).toBe(false); // no request, no principal

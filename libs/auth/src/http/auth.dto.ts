@@ -5,11 +5,14 @@ import {
   IsArray,
   IsDate,
   IsEmail,
+  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
   MaxLength,
+  Min,
   MinLength,
 } from 'class-validator';
 
@@ -104,8 +107,11 @@ export class AuditQueryDto {
   @Type(() => Date)
   @IsDate({ message: 'must be an ISO 8601 date-time' })
   since?: Date;
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(500)
   limit?: number;
 }
