@@ -36,7 +36,11 @@ const rateLimitStoreProvider: FactoryProvider<RateLimitStore> = {
         SecurityErrorCode.RedisMissing,
         "rateLimit.store is 'redis' but the app has no Redis client: set REDIS_URL (or KwikModule.forRoot({ redis: { url } })), pass store: new RedisRateLimitStore(client), or use store: 'auto' / 'memory'.",
       );
-    return new RedisRateLimitStore(redis, { timeoutMs: storeTimeoutMs });
+    // Its own connection, auto-pipelined: concurrent requests' checks go out in one write.
+    return new RedisRateLimitStore(redis.duplicate({ enableAutoPipelining: true }), {
+      timeoutMs: storeTimeoutMs,
+      ownsClient: true,
+    });
   },
 };
 

@@ -47,30 +47,45 @@ export class RateLimitGuard implements CanActivate {
     protected readonly requestContext: RequestContext,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (!this.options.rateLimit.enabled || context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT_METADATA, targets) === true) return true;
     const http = context.switchToHttp();
     if (this.isExcluded(http.getRequest<FastifyRequest>())) return true;
-    const routePolicy = this.reflector.getAllAndOverride<ResolvedRateLimitPolicy>(RATE_LIMIT_METADATA, targets);
+    const routePolicy = this.reflector.getAllAndOverride<ResolvedRateLimitPolicy>(
+      RATE_LIMIT_METADATA,
+      targets,
+    );
     const policy = routePolicy ?? this.getTierPolicy(this.getPrincipal());
     if (!policy) return true;
     // A route's own policy counts per route; a tier is one budget per caller across all routes.
-    const route = routePolicy ? this.getRoute(context) : '*';
-    const key = `${this.options.rateLimit.keyPrefix}${policy.name}:${route}:${await this.getTracker(context, policy)}`;
-    const counted = await this.count(key, policy);
+    const prefix = `${this.options.rateLimit.keyPrefix}${policy.name}:${routePolicy ? this.getRoute(context) : '*'}:`;
+    const tracker = this.getTracker(context, policy);
+    // Written with `then` rather than `await`: on Node 20 every await on the request path also
+    // costs async-hook work for the request context.
+    const counted =
+      typeof tracker === 'string'
+        ? this.count(prefix + tracker, policy)
+        : tracker.then((t) => this.count(prefix + t, policy));
+    return counted.then((hit) => this.decide(hit, policy, http.getResponse<FastifyReply>()));
+  }
+
+  /** Sets the headers of a counted request and refuses it over the limit. */
+  private decide(
+    counted: RateLimitHit | undefined,
+    policy: ResolvedRateLimitPolicy,
+    reply: FastifyReply,
+  ): boolean {
     if (!counted) return true;
     // Never announce a reset beyond the window, whatever a (custom) store computed.
     const hit = { ...counted, resetMs: Math.min(Math.max(0, counted.resetMs), policy.windowMs) };
-    const reply = http.getResponse<FastifyReply>();
     reply.header('ratelimit-policy', policy.policyHeader);
     reply.header('ratelimit', formatRateLimitHeader(policy.name, hit.remaining, hit.resetMs));
     if (!hit.allowed) throw this.limitExceeded(policy, hit);
     return true;
   }
 
-  /** Who is calling: the principal the auth library wrote into the request context. */
   protected getPrincipal(): KwikPrincipal | undefined {
     return this.requestContext.principal;
   }
@@ -129,30 +144,41 @@ export class RateLimitGuard implements CanActivate {
   }
 
   /** Counts the request; on a store failure applies `onStoreError` (`undefined`: let it through). */
-  private async count(key: string, policy: ResolvedRateLimitPolicy): Promise<RateLimitHit | undefined> {
-    const mode = this.options.rateLimit.onStoreError;
+  private count(key: string, policy: ResolvedRateLimitPolicy): Promise<RateLimitHit | undefined> {
+    let checked: Promise<RateLimitHit>;
     try {
-      const hit = await this.store.hit(key, policy.limit, policy.windowMs);
-      if (this.storeFailing) {
-        this.storeFailing = false;
-        this.logger.log('The rate-limit store answers again; limits are enforced.');
-      }
-      return hit;
+      checked = this.store.hit(key, policy.limit, policy.windowMs);
     } catch (error) {
-      if (!this.storeFailing) {
-        this.storeFailing = true;
-        this.logger.error(
-          `The rate-limit store failed (${(error as Error).message}); ${mode === 'open' ? 'letting requests through unlimited' : 'refusing requests with 503'} until it recovers (rateLimit.onStoreError: '${mode}').`,
-        );
-      }
-      if (mode === 'open') return undefined;
-      throw new ProblemException({
-        status: 503,
-        kind: 'rate-limit-unavailable',
-        title: 'Service Unavailable',
-        detail: 'Rate limiting is temporarily unavailable, so the request was refused. Retry shortly.',
-        headers: { 'retry-after': '5' },
-      });
+      checked = Promise.reject(error); // a store that throws instead of rejecting
     }
+    return checked.then(
+      (hit) => {
+        if (this.storeFailing) {
+          this.storeFailing = false;
+          this.logger.log('The rate-limit store answers again; limits are enforced.');
+        }
+        return hit;
+      },
+      (error: unknown) => this.storeFailed(error),
+    );
+  }
+
+  /** `onStoreError: 'open'` lets the request through; `'closed'` refuses it with a 503 problem. */
+  private storeFailed(error: unknown): undefined {
+    const mode = this.options.rateLimit.onStoreError;
+    if (!this.storeFailing) {
+      this.storeFailing = true;
+      this.logger.error(
+        `The rate-limit store failed (${(error as Error).message}); ${mode === 'open' ? 'letting requests through unlimited' : 'refusing requests with 503'} until it recovers (rateLimit.onStoreError: '${mode}').`,
+      );
+    }
+    if (mode === 'open') return undefined;
+    throw new ProblemException({
+      status: 503,
+      kind: 'rate-limit-unavailable',
+      title: 'Service Unavailable',
+      detail: 'Rate limiting is temporarily unavailable, so the request was refused. Retry shortly.',
+      headers: { 'retry-after': '5' },
+    });
   }
 }
