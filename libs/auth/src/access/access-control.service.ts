@@ -69,15 +69,19 @@ export class AccessControl {
     );
   }
 
-  /** Like {@link can}, but a refusal is an audited 403 (401 without a principal). */
-  async assert(permission: string, resource: { ownerId?: string | null } = {}): Promise<void> {
+  /**
+   * Like {@link can}, but a refusal is an audited 403 (401 without a principal). Allowed: returns
+   * at once, without a promise (the CRUD list path awaits only hooks that return one); refused: a
+   * promise that rejects once the refusal is audited.
+   */
+  assert(permission: string, resource: { ownerId?: string | null } = {}): void | Promise<never> {
     const principal = this.context.principal;
     if (!isAuthPrincipal(principal)) throw unauthorized('Authentication required.', 'invalid_request');
-    if (!this.can(permission, resource))
-      await this.deny(
-        principal,
-        `requires the permission ${permission}${resource.ownerId !== undefined ? ' on this resource' : ''}`,
-      );
+    if (this.can(permission, resource)) return;
+    return this.deny(
+      principal,
+      `requires the permission ${permission}${resource.ownerId !== undefined ? ' on this resource' : ''}`,
+    );
   }
 
   /** Records that the guard let `permission` through for own resources only. */
