@@ -27,6 +27,7 @@ async function bootstrap(): Promise<void> {
     logger.log(
       `Seed users: admin|editor|author|reader@acme.test (and @globex.test), password "${DEMO_PASSWORD}"`,
     );
+  logger.log(`Sign in: POST ${base}/api/auth/login {"email","password"} → Bearer token for /api/*`);
   logger.log(`OpenAPI docs: ${base}/docs (JSON: ${base}/docs/json)`);
   logger.log(`Health: ${base}/health/ready`);
   logger.log(`API: ${base}/api/posts`);
