@@ -94,7 +94,7 @@ export interface HstsOptions {
   preload?: boolean;
 }
 
-/** Security headers, sent on every response by `@fastify/helmet`. */
+/** Security headers, sent on every response by `helmet` (built once at boot). */
 export interface SecurityHeadersOptions {
   /** `false` sends no CSP. @default Kwik's policy, which keeps the `/docs` UI working */
   contentSecurityPolicy?: ContentSecurityPolicyOptions | false;
@@ -105,7 +105,7 @@ export interface SecurityHeadersOptions {
   /** `Referrer-Policy` value(s). @default 'no-referrer' */
   referrerPolicy?: string | string[] | false;
   /**
-   * Raw `@fastify/helmet` options merged over Kwik's (an escape hatch for headers not listed
+   * Raw `helmet` options merged over Kwik's (an escape hatch for headers not listed
    * here, e.g. `crossOriginResourcePolicy`).
    * @default {}
    */

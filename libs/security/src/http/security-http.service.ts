@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { fastifyCors } from '@fastify/cors';
-import { fastifyHelmet } from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import helmet from 'helmet';
 import type { ResolvedSecurityOptions } from '../options/resolve-security-options.js';
 import { SECURITY_RESOLVED_OPTIONS } from '../security.constants.js';
 import { SecurityError, SecurityErrorCode } from '../security.errors.js';
@@ -10,7 +10,7 @@ import { RequestTimeouts } from './request-timeouts.service.js';
 
 /**
  * Installs the HTTP side of `SecurityModule` on the Fastify instance when the module initialises:
- * `@fastify/helmet` (security headers), `@fastify/cors` and the request-timeout hook.
+ * `helmet` (security headers), `@fastify/cors` and the request-timeout hook.
  *
  * `onModuleInit` runs inside `app.init()`, after Nest has registered its routes but before
  * Fastify boots (`ready()`, which `createKwikApp()` and `listen()` call afterwards). Fastify loads
@@ -34,7 +34,14 @@ export class SecurityHttpSetup implements OnModuleInit {
         `SecurityModule needs the Fastify adapter (got "${adapter.getType()}"). Bootstrap with createKwikApp() from @kwik/core.`,
       );
     const fastify = adapter.getInstance<FastifyInstance>();
-    if (this.options.helmet) await fastify.register(fastifyHelmet, this.options.helmet);
+    if (this.options.helmet) {
+      // helmet's middleware built once, applied by one synchronous hook. (@fastify/helmet rebuilds
+      // it — parsing every CSP directive — in an async hook on every request.)
+      const applyHeaders = helmet(this.options.helmet);
+      fastify.addHook('onRequest', (request, reply, done) => {
+        applyHeaders(request.raw, reply.raw, () => done());
+      });
+    }
     if (this.options.cors) await fastify.register(fastifyCors, this.options.cors);
     if (this.options.requestTimeoutMs > 0) this.timeouts.install(fastify, this.options.requestTimeoutMs);
   }

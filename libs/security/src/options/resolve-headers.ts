@@ -1,4 +1,4 @@
-import { fastifyHelmet, type FastifyHelmetOptions } from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { SecurityHeadersOptions } from '../security-options.interface.js';
 import { checkKeys, describe, isPlainObject } from './option-checks.js';
 
@@ -37,8 +37,8 @@ const REFERRER_POLICIES = [
 const ONE_YEAR = 31_536_000;
 const DIRECTIVE_NAME = /^[a-z][a-z-]*$/;
 
-/** The `@fastify/helmet` options for `headers`, or `false`; pushes every problem into `problems`. */
-export function resolveHeaders(input: unknown, problems: string[]): FastifyHelmetOptions | false {
+/** The `helmet` options for `headers`, or `false`; pushes every problem into `problems`. */
+export function resolveHeaders(input: unknown, problems: string[]): HelmetOptions | false {
   if (input === false) return false;
   if (input !== undefined && !isPlainObject(input)) {
     problems.push(`headers must be an object or false (got ${describe(input)}).`);
@@ -55,22 +55,21 @@ export function resolveHeaders(input: unknown, problems: string[]): FastifyHelme
   if (frame !== false && frame !== 'deny' && frame !== 'sameorigin')
     problems.push(`headers.frameOptions must be 'deny', 'sameorigin' or false (got ${describe(frame)}).`);
   const extra = headers.helmet ?? {};
-  if (!isPlainObject(extra)) problems.push(`headers.helmet must be an object of @fastify/helmet options.`);
+  if (!isPlainObject(extra)) problems.push(`headers.helmet must be an object of helmet options.`);
   return {
-    global: true,
     contentSecurityPolicy: resolveCsp(headers.contentSecurityPolicy, frame, problems),
     strictTransportSecurity: resolveHsts(headers.hsts, problems),
     xFrameOptions: frame === false ? false : { action: frame === 'sameorigin' ? 'sameorigin' : 'deny' },
     referrerPolicy: resolveReferrer(headers.referrerPolicy, problems),
     ...(isPlainObject(extra) ? extra : {}),
-  } as FastifyHelmetOptions;
+  } as HelmetOptions;
 }
 
 function resolveCsp(
   input: unknown,
   frame: unknown,
   problems: string[],
-): FastifyHelmetOptions['contentSecurityPolicy'] {
+): HelmetOptions['contentSecurityPolicy'] {
   if (input === false) return false;
   if (input !== undefined && !isPlainObject(input)) {
     problems.push(`headers.contentSecurityPolicy must be an object or false (got ${describe(input)}).`);
@@ -97,7 +96,7 @@ function resolveCsp(
     problems.push(`headers.contentSecurityPolicy.reportOnly must be a boolean.`);
   const options = { useDefaults: false, directives, reportOnly: csp.reportOnly === true };
   try {
-    fastifyHelmet.contentSecurityPolicy(options); // helmet's own checks (quoting, default-src) at boot
+    helmet.contentSecurityPolicy(options); // helmet's own checks (quoting, default-src) at boot
   } catch (error) {
     problems.push(`headers.contentSecurityPolicy: ${(error as Error).message}.`);
   }
@@ -125,7 +124,7 @@ function isSourceList(value: unknown): value is string[] {
   );
 }
 
-function resolveHsts(input: unknown, problems: string[]): FastifyHelmetOptions['strictTransportSecurity'] {
+function resolveHsts(input: unknown, problems: string[]): HelmetOptions['strictTransportSecurity'] {
   if (input === false) return false;
   if (input !== undefined && !isPlainObject(input)) {
     problems.push(`headers.hsts must be an object or false (got ${describe(input)}).`);
@@ -152,7 +151,7 @@ function resolveHsts(input: unknown, problems: string[]): FastifyHelmetOptions['
   };
 }
 
-function resolveReferrer(input: unknown, problems: string[]): FastifyHelmetOptions['referrerPolicy'] {
+function resolveReferrer(input: unknown, problems: string[]): HelmetOptions['referrerPolicy'] {
   if (input === false) return false;
   const list = input === undefined ? ['no-referrer'] : Array.isArray(input) ? input : [input];
   const bad = list.filter((p) => typeof p !== 'string' || !REFERRER_POLICIES.includes(p));

@@ -31,7 +31,6 @@ describe('resolveSecurityOptions', () => {
     expect(resolved.requestTimeoutMs).toBe(30_000);
     expect(resolved.cors).toBe(false);
     expect(resolved.helmet).toMatchObject({
-      global: true,
       strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true, preload: false },
       xFrameOptions: { action: 'deny' },
       referrerPolicy: { policy: ['no-referrer'] },

@@ -1,5 +1,5 @@
 import type { FastifyCorsOptions } from '@fastify/cors';
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import type { HelmetOptions } from 'helmet';
 import { SecurityError, SecurityErrorCode } from '../security.errors.js';
 import type { RateLimitModuleOptions, SecurityModuleOptions } from '../security-options.interface.js';
 import { resolvePolicy, type ResolvedRateLimitPolicy } from '../rate-limit/rate-limit-policy.js';
@@ -22,8 +22,8 @@ export interface ResolvedRateLimitOptions {
 
 /** `SecurityModule` options after defaults and validation: what the providers read, frozen. */
 export interface ResolvedSecurityOptions {
-  /** `@fastify/helmet` options, or `false` for no security headers. */
-  readonly helmet: FastifyHelmetOptions | false;
+  /** `helmet` options, or `false` for no security headers. */
+  readonly helmet: HelmetOptions | false;
   /** `@fastify/cors` options, or `false` for no CORS. */
   readonly cors: FastifyCorsOptions | false;
   readonly rateLimit: ResolvedRateLimitOptions;
