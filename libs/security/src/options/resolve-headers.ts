@@ -1,4 +1,4 @@
-import helmet, { type HelmetOptions } from 'helmet';
+import { contentSecurityPolicy, type HelmetOptions } from 'helmet';
 import type { SecurityHeadersOptions } from '../security-options.interface.js';
 import { checkKeys, describe, isPlainObject } from './option-checks.js';
 
@@ -96,7 +96,7 @@ function resolveCsp(
     problems.push(`headers.contentSecurityPolicy.reportOnly must be a boolean.`);
   const options = { useDefaults: false, directives, reportOnly: csp.reportOnly === true };
   try {
-    helmet.contentSecurityPolicy(options); // helmet's own checks (quoting, default-src) at boot
+    contentSecurityPolicy(options); // helmet's own checks (quoting, default-src) at boot
   } catch (error) {
     problems.push(`headers.contentSecurityPolicy: ${(error as Error).message}.`);
   }
