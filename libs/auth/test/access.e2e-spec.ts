@@ -169,6 +169,9 @@ describe('auth: RBAC (@HasPermission, @HasRole, :own) and API keys', () => {
       /API key was refused: it is unknown/,
     );
     expect((await call(app, 'GET', '/docs', { apiKey: 'kwik_short' })).status).toBe(401);
+    const jwtAsKey = await call(app, 'GET', '/docs', { apiKey: tokens.admin });
+    expect(jwtAsKey.status).toBe(401);
+    expect(jwtAsKey.body.detail).toMatch(/X-API-Key header must carry an API key/);
     expect((await call(app, 'DELETE', `/auth/api-keys/${id}`, { token: tokens.admin })).status).toBe(204);
     const revoked = await call(app, 'GET', '/docs', { apiKey: key });
     expect(revoked.status).toBe(401);

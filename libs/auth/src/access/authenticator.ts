@@ -49,7 +49,11 @@ export class Authenticator implements OnModuleInit {
       if (authorization.length < 8 || authorization.slice(0, 7).toLowerCase() !== 'bearer ')
         return this.refuse('the Authorization header must be "Bearer <token>"', done);
       credential = authorization.slice(7).trim();
-    } else credential = Array.isArray(apiKeyHeader) ? (apiKeyHeader[0] ?? '') : apiKeyHeader!;
+    } else {
+      credential = Array.isArray(apiKeyHeader) ? (apiKeyHeader[0] ?? '') : apiKeyHeader!;
+      if (!credential.startsWith('kwik_'))
+        return this.refuse('the X-API-Key header must carry an API key', done);
+    }
     if (credential.startsWith('kwik_')) {
       this.apiKeys.authenticate(credential).then(
         (principal) => {
