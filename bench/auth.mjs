@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
 import { parseFlags } from './lib/args.mjs';
-import { DATABASE_URL, ensureDatabase, request } from './lib/kwik.mjs';
+import { DATABASE_URL, ensureDatabase, kwikServerEnv, request } from './lib/kwik.mjs';
 import { aggregateRuns, measure } from './lib/load.mjs';
 import { freePort, startServer } from './lib/proc.mjs';
 import { fmt, median, pct, printTargets, spread, table, times, writeJson } from './lib/report.mjs';
@@ -22,14 +22,10 @@ const RESULTS_FILE = join(ROOT, '.kwik', 'bench-auth-results.json');
 const USAGE = `Usage: node bench/auth.mjs [--quick] [--connections N] [--duration S] [--rounds N] [--warmup S]
                           [--tool autocannon|wrk] [--no-pin]   (as bench/data.mjs; default 64 connections)`;
 const TARGETS = { jwt: 0.85, rateLimited: 0.8 };
-const ENV = {
-  HOST: '127.0.0.1',
-  NODE_ENV: 'production',
-  LOG_LEVEL: process.env.KWIK_BENCH_LOG_LEVEL ?? 'info',
-  APP_SECRET: process.env.APP_SECRET ?? 'kwik-bench-secret-not-for-production-0123456789',
+const ENV = kwikServerEnv({
   DATABASE_URL,
   REDIS_URL: process.env.KWIK_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
-};
+});
 
 const valid = (load) => load.non2xx + load.errors + load.timeouts === 0;
 

@@ -24,7 +24,14 @@ import {
   preparePosts,
   walkCursors,
 } from './lib/data-posts.mjs';
-import { DEMO_ENTRY, apiHeaders, assertDemoBuilt, ensureDatabase } from './lib/kwik.mjs';
+import {
+  DEMO_ENTRY,
+  NO_DEMO_RATE_LIMITS,
+  apiHeaders,
+  assertDemoBuilt,
+  ensureDatabase,
+  kwikServerEnv,
+} from './lib/kwik.mjs';
 import { aggregateRuns, measure } from './lib/load.mjs';
 import { freePort, startServer, stopServer } from './lib/proc.mjs';
 import { beginRun } from './lib/session.mjs';
@@ -55,17 +62,7 @@ const SERVERS = {
   kwik: {
     label: 'Kwik demo',
     command: ['node', DEMO_ENTRY],
-    env: {
-      HOST: '127.0.0.1',
-      LOG_LEVEL: process.env.KWIK_BENCH_LOG_LEVEL ?? 'info',
-      NODE_ENV: 'production',
-      APP_SECRET: process.env.APP_SECRET ?? 'kwik-bench-secret-not-for-production-0123456789',
-      // Rate limits are bench:auth's subject; here they would only cap the load (0 = off).
-      RATE_LIMIT_ANONYMOUS: '0',
-      RATE_LIMIT_AUTHENTICATED: '0',
-      DATABASE_URL: DATA_DATABASE_URL,
-      KWIK_SEED: 'true',
-    },
+    env: kwikServerEnv({ ...NO_DEMO_RATE_LIMITS, DATABASE_URL: DATA_DATABASE_URL, KWIK_SEED: 'true' }),
     readyPath: '/health/ready',
     timeoutMs: PRIME_TIMEOUT_MS,
   },

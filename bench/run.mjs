@@ -10,9 +10,11 @@ import { parseArgs, USAGE } from './lib/args.mjs';
 import {
   DATABASE_URL,
   DEMO_ENTRY,
+  NO_DEMO_RATE_LIMITS,
   apiHeaders,
   assertDemoBuilt,
   ensureDatabase,
+  kwikServerEnv,
   sampleResponse,
 } from './lib/kwik.mjs';
 import { aggregateRuns, measure } from './lib/load.mjs';
@@ -50,17 +52,7 @@ const SERVERS = {
     label: 'Kwik demo',
     backend: 'PostgreSQL',
     command: ['node', DEMO_ENTRY],
-    env: {
-      HOST: '127.0.0.1',
-      LOG_LEVEL: process.env.KWIK_BENCH_LOG_LEVEL ?? 'info',
-      NODE_ENV: 'production',
-      APP_SECRET: process.env.APP_SECRET ?? 'kwik-bench-secret-not-for-production-0123456789',
-      // Rate limits are bench:auth's subject; here they would only cap the load (0 = off).
-      RATE_LIMIT_ANONYMOUS: '0',
-      RATE_LIMIT_AUTHENTICATED: '0',
-      DATABASE_URL,
-      KWIK_SEED: 'true',
-    },
+    env: kwikServerEnv({ ...NO_DEMO_RATE_LIMITS, DATABASE_URL, KWIK_SEED: 'true' }),
     readyPath: '/health/ready',
     prepare: async () => {
       assertDemoBuilt(ROOT);

@@ -9,6 +9,23 @@ export const DEMO_ENTRY = process.env.KWIK_BENCH_DEMO ?? 'apps/demo/dist/bundle/
 export const DATABASE_URL =
   process.env.KWIK_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kwik_bench';
 const TENANT = 'acme';
+
+/**
+ * The environment every benchmark gives a Kwik server: production mode, the bench secret, the
+ * log level of KWIK_BENCH_LOG_LEVEL, plus `extra` (database, ports, ...).
+ */
+export function kwikServerEnv(extra = {}) {
+  return {
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.KWIK_BENCH_LOG_LEVEL ?? 'info',
+    NODE_ENV: 'production',
+    APP_SECRET: process.env.APP_SECRET ?? 'kwik-bench-secret-not-for-production-0123456789',
+    ...extra,
+  };
+}
+
+/** The demo's own rate limits off: they are bench:auth's subject, elsewhere they would only cap the load. */
+export const NO_DEMO_RATE_LIMITS = { RATE_LIMIT_ANONYMOUS: '0', RATE_LIMIT_AUTHENTICATED: '0' };
 const LOGIN = { email: 'admin@acme.test', password: 'kwik-demo-pass' };
 
 export function assertDemoBuilt(root) {
