@@ -49,16 +49,27 @@ export class RoleRegistry implements OnModuleInit {
         description: row.description ?? undefined,
       };
     this.graph = new RoleGraph(defs);
+    this.byRoles = new WeakMap();
   }
 
   /** The compiled permissions of a combination of roles (cached per combination). */
   permissionsOf(roles: readonly string[]): PermissionSet {
-    return this.graph.permissionsOf(roles);
+    // A verified token's claims are reused while it lives, so its roles array is the same object
+    // on every request: remembered by identity, the set costs no sorting or joining per request.
+    let set = this.byRoles.get(roles);
+    if (set === undefined) {
+      set = this.graph.permissionsOf(roles);
+      this.byRoles.set(roles, set);
+    }
+    return set;
   }
+
+  /** Compiled sets by roles array (identity); dropped with the graph on {@link reload}. */
+  private byRoles = new WeakMap<readonly string[], PermissionSet>();
 
   /** Whether holding `held` gives `role` (the role itself or one inheriting it). */
   hasRole(held: readonly string[], role: string): boolean {
-    return held.some((r) => r === role || this.graph.inheritedRoles(r).includes(role));
+    return held.some((r) => r === role || this.graph.inheritsFrom(r, role));
   }
 
   /** A permission set of API-key scopes. */

@@ -43,29 +43,25 @@ export class RefreshDto {
   refreshToken!: string;
 }
 
-export class MfaChallengeDto {
-  @ApiProperty({ description: 'The `mfaToken` of the login answer' })
-  @IsString()
-  @MaxLength(4096)
-  mfaToken!: string;
-
+/** A TOTP code or a one-time recovery code (`POST mfa/disable`; the code of `mfa/challenge`). */
+export class MfaDisableDto {
   @ApiProperty({ description: 'A 6-digit TOTP code or a recovery code', example: '123456' })
   @IsString()
   @Length(6, 40)
   code!: string;
 }
 
+export class MfaChallengeDto extends MfaDisableDto {
+  @ApiProperty({ description: 'The `mfaToken` of the login answer' })
+  @IsString()
+  @MaxLength(4096)
+  mfaToken!: string;
+}
+
 export class MfaCodeDto {
   @ApiProperty({ example: '123456' })
   @IsString()
   @Matches(/^\d{6}$/, { message: 'must be the 6-digit code of the authenticator app' })
-  code!: string;
-}
-
-export class MfaDisableDto {
-  @ApiProperty({ description: 'A TOTP code or a recovery code', example: '123456' })
-  @IsString()
-  @Length(6, 40)
   code!: string;
 }
 

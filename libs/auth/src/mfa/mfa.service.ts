@@ -16,6 +16,10 @@ export interface MfaEnrollment {
   recoveryCodes: string[];
 }
 
+/** A 409 of the MFA state machine (`mfa-already-enabled`, `mfa-not-enrolled`, `mfa-not-enabled`). */
+const conflict = (kind: string, detail: string): ProblemException =>
+  new ProblemException({ status: 409, kind, title: 'Conflict', detail });
+
 const invalidCode = (): ProblemException =>
   ProblemException.validation([{ field: 'code', message: 'is incorrect or was already used' }]);
 
@@ -49,12 +53,10 @@ export class MfaService {
   async enroll(userId: string, account: string): Promise<MfaEnrollment> {
     const repo = this.tx.getRepository(AuthMfa);
     if ((await repo.findOneBy({ userId }))?.enabledAt)
-      throw new ProblemException({
-        status: 409,
-        kind: 'mfa-already-enabled',
-        title: 'Conflict',
-        detail: 'MFA is already enabled for this account; disable it first to enroll a new authenticator.',
-      });
+      throw conflict(
+        'mfa-already-enabled',
+        'MFA is already enabled for this account; disable it first to enroll a new authenticator.',
+      );
     const secret = this.totp.generateSecret();
     const otpauthUrl = this.totp.otpauthUrl({ issuer: this.settings.mfaIssuer, account, secret });
     const { codes, hashes } = this.recovery.generate();
@@ -69,12 +71,10 @@ export class MfaService {
   async activate(userId: string, code: string): Promise<void> {
     const row = await this.tx.getRepository(AuthMfa).findOneBy({ userId });
     if (!row)
-      throw new ProblemException({
-        status: 409,
-        kind: 'mfa-not-enrolled',
-        title: 'Conflict',
-        detail: 'There is no MFA enrollment to verify: call POST /auth/mfa/enroll first.',
-      });
+      throw conflict(
+        'mfa-not-enrolled',
+        'There is no MFA enrollment to verify: call POST /auth/mfa/enroll first.',
+      );
     if (!(await this.acceptTotp(row, code))) throw invalidCode();
     if (!row.enabledAt) {
       await this.tx.getRepository(AuthMfa).update({ userId }, { enabledAt: new Date() });
@@ -85,13 +85,7 @@ export class MfaService {
   /** Turns MFA off after a valid code (TOTP or recovery). */
   async disable(userId: string, code: string): Promise<void> {
     const row = await this.tx.getRepository(AuthMfa).findOneBy({ userId });
-    if (!row?.enabledAt)
-      throw new ProblemException({
-        status: 409,
-        kind: 'mfa-not-enabled',
-        title: 'Conflict',
-        detail: 'MFA is not enabled.',
-      });
+    if (!row?.enabledAt) throw conflict('mfa-not-enabled', 'MFA is not enabled.');
     if (!(await this.accept(row, code))) throw invalidCode();
     await this.tx.getRepository(AuthMfa).delete({ userId });
     await this.audit.record({ type: AuditEventType.MfaDisabled, actorId: userId, subject: userId });

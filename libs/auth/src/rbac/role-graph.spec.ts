@@ -92,6 +92,10 @@ describe('RoleGraph', () => {
     expect(graph.descriptionOf('reader')).toBe('Reads posts and comments');
     expect(graph.inheritedRoles('editor').sort()).toEqual(['author', 'reader']);
     expect(graph.inheritedRoles('admin')).toEqual([]);
+    expect(graph.inheritsFrom('editor', 'reader')).toBe(true);
+    expect(graph.inheritsFrom('reader', 'editor')).toBe(false);
+    expect(graph.inheritsFrom('editor', 'editor')).toBe(false);
+    expect(graph.inheritsFrom('nobody', 'reader')).toBe(false);
   });
 
   it('reports an unknown parent with the defined role names', () => {

@@ -108,6 +108,16 @@ export class RoleGraph {
   }
 
   /**
+   * Whether `role` inherits `ancestor`, directly or transitively (a set lookup, no copy).
+   *
+   * @example
+   * roles.inheritsFrom('editor', 'reader'); // true
+   */
+  inheritsFrom(role: string, ancestor: string): boolean {
+    return this.ancestors.get(role)?.has(ancestor) ?? false;
+  }
+
+  /**
    * Roles that include every permission of `role`: itself and every role inheriting it,
    * transitively — e.g. to find who may do what `author` may.
    *
