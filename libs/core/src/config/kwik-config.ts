@@ -46,7 +46,7 @@ export class KwikConfig {
 
   /**
    * The app's secret (at least 32 characters): libraries derive their signing keys from it (the
-   * data library's cursors; later auth tokens). Required in production by the libraries that sign;
+   * data library's cursors, the auth library's JWT key and sealed TOTP secrets). Required in production by the libraries that sign;
    * outside production they fall back to a random per-process secret. Generate one with
    * `node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`.
    */
