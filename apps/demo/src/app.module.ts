@@ -3,6 +3,7 @@ import { AuthModule } from '@kwik/auth';
 import { KwikModule } from '@kwik/core';
 import { DataModule } from '@kwik/data';
 import { SecurityModule } from '@kwik/security';
+import { TenantModule } from '@kwik/tenant';
 import { DatabaseModule } from '@kwik/database';
 import { LoggingModule } from '@kwik/logging';
 import { DEMO_ROLES_PERMISSIONS } from './auth/demo-roles.js';
@@ -10,6 +11,7 @@ import { DemoConfig } from './config/demo-config.js';
 import { User } from './entities/index.js';
 import { demoDatabaseOptions } from './database.options.js';
 import { demoSecurityOptions } from './security.options.js';
+import { demoTenantOptions } from './tenancy.options.js';
 import { PostsModule } from './posts/posts.module.js';
 import { SeedService } from './seed/seed.service.js';
 
@@ -34,6 +36,11 @@ import { SeedService } from './seed/seed.service.js';
       path: 'api/auth',
     }),
     SecurityModule.forRootAsync({ inject: [DemoConfig], useFactory: demoSecurityOptions }),
+    TenantModule.forRootAsync({
+      inject: [DemoConfig],
+      useFactory: demoTenantOptions,
+      adminPath: 'api/tenants',
+    }),
     PostsModule,
   ],
   providers: [SeedService],

@@ -8,6 +8,8 @@ import { DEMO_PASSWORD } from '../src/seed/seed-data.js';
 export interface DemoUnderTest {
   app: NestFastifyApplication;
   baseUrl: string;
+  /** The demo's (throw-away) database. */
+  databaseUrl: string;
   /** `fetch` signed in as admin@acme.test (the Authorization header is added unless given). */
   fetch(input: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export async function startDemo(): Promise<DemoUnderTest> {
     return {
       app,
       baseUrl,
+      databaseUrl: db.url,
       fetch: (input, init = {}) => {
         const headers = new Headers(init.headers);
         if (!headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);

@@ -29,6 +29,7 @@ export {
 } from './errors/problem.types.js';
 
 export { Public } from './http/public-route.decorator.js';
+export { TenantOptional } from './http/tenant-optional.decorator.js';
 
 export { KwikValidationPipe } from './validation/kwik-validation.pipe.js';
 export { flattenValidationErrors } from './validation/flatten-validation-errors.js';

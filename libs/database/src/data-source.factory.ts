@@ -4,7 +4,8 @@ import type { DatabaseModuleOptions, PostgresDataSourceOptions } from './databas
 import { resolveDatabaseOptions, type ResolvedDatabaseOptions } from './database-options.resolve.js';
 import { DatabaseError, DatabaseErrorCode } from './database.errors.js';
 import { NestTypeOrmLogger } from './internal/nest-typeorm.logger.js';
-import { createGuardedPgDriver, createObservedClient } from './internal/pg-driver.js';
+import type { DatabaseSessionScope } from './database-session-scope.js';
+import { createKwikClient, createKwikPgDriver } from './internal/pg-driver.js';
 import type { TransactionScope } from './internal/transaction-scope.js';
 import { KwikDataSource, RELEASE_AFTER_DESTROY, type OwningDataSourceOptions } from './kwik-data-source.js';
 import type { SqlObserver } from './sql-observer.js';
@@ -13,6 +14,12 @@ import type { SqlObserver } from './sql-observer.js';
 export interface DataSourceHooks {
   /** Receives every statement (see `SqlObserver`). @default none: statements are not observed */
   observer?: SqlObserver;
+  /**
+   * Gives every statement the role and settings its provider answers for the calling code (see
+   * `DatabaseSessionScope`); read per statement, so the provider may be registered later.
+   * @default none: statements run as the connecting user
+   */
+  sessionScope?: DatabaseSessionScope;
 }
 
 /** The module's wiring: also the transaction scope, so that on embedded PGlite pool use inside a transaction fails fast. */
@@ -119,14 +126,25 @@ export async function prepareDataSourceOptions(
   resolved: ResolvedDatabaseOptions,
   hooks: ModuleDataSourceHooks = {},
 ): Promise<OwningDataSourceOptions> {
-  const extra: Record<string, unknown> = hooks.observer
-    ? { Client: createObservedClient(hooks.observer) }
-    : {};
-  if (resolved.mode === 'server') return toTypeOrmOptions(resolved, { extra });
+  const { observer, sessionScope, scope } = hooks;
+  const extra: Record<string, unknown> =
+    observer || sessionScope
+      ? {
+          Client: createKwikClient({
+            ...(observer ? { observer } : {}),
+            ...(sessionScope ? { session: () => sessionScope.current() } : {}),
+          }),
+        }
+      : {};
+  if (resolved.mode === 'server') {
+    return toTypeOrmOptions(resolved, { extra, ...(sessionScope ? { driver: createKwikPgDriver() } : {}) });
+  }
   const { pglite, pgConfig } = await openEmbedded(resolved.dataDir);
   const options = toTypeOrmOptions(resolved, {
     extra: { ...pgConfig, ...extra },
-    ...(hooks.scope ? { driver: createGuardedPgDriver(refuseInTransaction(hooks.scope)) } : {}),
+    ...(scope || sessionScope
+      ? { driver: createKwikPgDriver(scope ? refuseInTransaction(scope) : undefined) }
+      : {}),
   });
   return { ...options, [RELEASE_AFTER_DESTROY]: () => pglite.close() };
 }
@@ -140,6 +158,11 @@ export async function prepareDataSourceOptions(
  * @example
  * const ds = await createDataSource({ url: process.env.DATABASE_URL, entities: [Post] });
  * try { console.log(await ds.getRepository(Post).count()); } finally { await ds.destroy(); }
+ *
+ * // with a session scope (row-level security), outside Nest:
+ * const sessionScope = new DatabaseSessionScope();
+ * sessionScope.use(() => currentTenantSettings());
+ * const scoped = await createDataSource({ url }, { sessionScope });
  */
 export async function createDataSource(
   options: DatabaseModuleOptions = {},

@@ -26,6 +26,14 @@ export const DatabaseErrorCode = {
   NoSchemaChanges: 'KWIK_DATABASE_NO_SCHEMA_CHANGES',
   /** The migrations CLI was called wrongly, or its `--data-source` module exports nothing usable. */
   CliUsage: 'KWIK_DATABASE_CLI_USAGE',
+  /** `DatabaseSessionScope.use()` was called a second time: one provider decides every statement's settings. */
+  SessionScopeInUse: 'KWIK_DATABASE_SESSION_SCOPE_IN_USE',
+  /** A session-scope provider answered settings that are not frozen, or with a bad role or setting name or value. */
+  InvalidSessionSettings: 'KWIK_DATABASE_INVALID_SESSION_SETTINGS',
+  /** A stream, cursor, COPY or `rows` query under a session scope outside a transaction that already has the scope. */
+  ScopedStream: 'KWIK_DATABASE_SCOPED_STREAM',
+  /** A multi-statement query under a session scope mixes transaction control with other statements. */
+  ScopedTransactionControl: 'KWIK_DATABASE_SCOPED_TRANSACTION_CONTROL',
 } as const;
 
 export type DatabaseErrorCodeValue = (typeof DatabaseErrorCode)[keyof typeof DatabaseErrorCode];

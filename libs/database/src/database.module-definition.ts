@@ -5,7 +5,7 @@ import { composeDatabaseModule } from './internal/compose-database-module.js';
 
 /** Static extras of `DatabaseModule.forRoot()` / `forRootAsync()`. */
 export interface DatabaseModuleExtras {
-  /** Register the module globally, so `TransactionManager` and `SqlObserver` inject anywhere. @default true */
+  /** Register the module globally, so `TransactionManager`, `SqlObserver` and `DatabaseSessionScope` inject anywhere. @default true */
   isGlobal?: boolean;
 }
 

@@ -7,9 +7,9 @@ import {
 
 /**
  * TypeORM on PostgreSQL (`url` set) or on the embedded PGlite engine (no `url`), with the Kwik base
- * entity, migrations, ambient transactions (`TransactionManager`) and a hook that observes every SQL
- * statement (`SqlObserver`). `DataSource`, `EntityManager` and `TypeOrmModule.forFeature()`
- * repositories inject as usual.
+ * entity, migrations, ambient transactions (`TransactionManager`), a hook that observes every SQL
+ * statement (`SqlObserver`) and the per-statement session scope (`DatabaseSessionScope`).
+ * `DataSource`, `EntityManager` and `TypeOrmModule.forFeature()` repositories inject as usual.
  *
  * @example
  * @Module({

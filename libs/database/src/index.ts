@@ -32,6 +32,11 @@ export {
   type TransactionOptions,
 } from './transaction.manager.js';
 export { SqlObserver, type SqlListener, type SqlStatementEvent } from './sql-observer.js';
+export {
+  DatabaseSessionScope,
+  type DatabaseSessionProvider,
+  type DatabaseSessionSettings,
+} from './database-session-scope.js';
 
 export {
   generateMigration,

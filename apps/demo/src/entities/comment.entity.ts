@@ -2,8 +2,10 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typ
 import { KwikBaseEntity } from '@kwik/database';
 import { Post } from './post.entity.js';
 import { User } from './user.entity.js';
+import { TenantScoped } from '@kwik/tenant';
 
 /** A comment on a post. */
+@TenantScoped()
 @Entity('comments')
 @Index(['postId', 'createdAt'])
 export class Comment extends KwikBaseEntity {

@@ -2,6 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typ
 import { KwikBaseEntity } from '@kwik/database';
 import { Tenant } from './tenant.entity.js';
 import { User } from './user.entity.js';
+import { TenantScoped } from '@kwik/tenant';
 
 export const POST_STATUSES = ['draft', 'published', 'archived'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
@@ -11,6 +12,7 @@ export type PostStatus = (typeof POST_STATUSES)[number];
 export const POST_SEARCH_VECTOR =
   "setweight(to_tsvector('english', coalesce(\"title\", '')), 'A') || setweight(to_tsvector('english', coalesce(\"body\", '')), 'B')";
 
+@TenantScoped()
 @Entity('posts')
 @Index(['tenantId', 'createdAt', 'id'])
 // ("tenantId", status, "publishedAt" DESC NULLS LAST, id DESC): the shaped list's keyset order; made by a migration.

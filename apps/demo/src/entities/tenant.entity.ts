@@ -1,13 +1,6 @@
-import { Column, Entity, Index } from 'typeorm';
-import { KwikBaseEntity } from '@kwik/database';
+import { Entity } from 'typeorm';
+import { KwikTenant } from '@kwik/tenant';
 
-/** An organization using the platform (`acme`, `globex`). */
+/** An organization using the platform (`acme`, `globex`): the tenant registry of `@kwik/tenant`. */
 @Entity('tenants')
-export class Tenant extends KwikBaseEntity {
-  @Index({ unique: true })
-  @Column({ type: 'varchar', length: 63 })
-  slug!: string;
-
-  @Column({ type: 'varchar', length: 200 })
-  name!: string;
-}
+export class Tenant extends KwikTenant {}

@@ -3,6 +3,7 @@ import { AuthSchema1795400000000 } from '@kwik/auth';
 import { Init1795304048053 } from './1795304048053-init.js';
 import { PostSearch1795310755599 } from './1795310755599-post-search.js';
 import { AuthUsers1795400000001 } from './1795400000001-auth-users.js';
+import { Tenancy1795500000000 } from './1795500000000-tenancy.js';
 
 /** Every migration of the demo, in order (generated with `npm run migration:generate -- --name <x>`). */
 export const DEMO_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const DEMO_MIGRATIONS: (new () => MigrationInterface)[] = [
   PostSearch1795310755599,
   AuthSchema1795400000000,
   AuthUsers1795400000001,
+  Tenancy1795500000000,
 ];

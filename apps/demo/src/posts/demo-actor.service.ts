@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ProblemException, ProblemKind, RequestContext } from '@kwik/core';
 import { isAuthPrincipal } from '@kwik/auth';
+import { TenantContext } from '@kwik/tenant';
 
 /** Who acts in a request. */
 export interface Actor {
@@ -9,22 +10,25 @@ export interface Actor {
 }
 
 /**
- * The acting user and their tenant, from the principal the auth library put into the request
- * context (until the tenancy library resolves the tenant itself).
+ * The acting user (the principal auth put into the request context) and the tenant the tenancy
+ * library resolved for the request — the token's tenant always matches it, or the request got 403.
  */
 @Injectable()
 export class DemoActorService {
-  constructor(private readonly context: RequestContext) {}
+  constructor(
+    private readonly context: RequestContext,
+    private readonly tenants: TenantContext,
+  ) {}
 
   current(): Actor {
     const principal = this.context.principal;
-    if (!isAuthPrincipal(principal) || !principal.tenantId)
+    if (!isAuthPrincipal(principal))
       throw new ProblemException({
         status: 401,
         kind: ProblemKind.Unauthorized,
         title: 'Unauthorized',
         detail: 'Sign in first: this resource belongs to an organization.',
       });
-    return { tenantId: principal.tenantId, userId: principal.id };
+    return { tenantId: this.tenants.require().id, userId: principal.id };
   }
 }

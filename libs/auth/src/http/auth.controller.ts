@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequestContext } from '@kwik/core';
+import { RequestContext, TenantOptional } from '@kwik/core';
 import type { AuthPrincipal } from '../access/auth-principal.js';
 import { ApiAuthenticated, CurrentUser, Public } from '../decorators/auth.decorators.js';
 import { AuthService, type LoginResult } from '../login/auth.service.js';
@@ -25,6 +25,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @TenantOptional()
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in: a token pair, or `{ mfaRequired, mfaToken }` when MFA is on' })
@@ -33,6 +34,7 @@ export class AuthController {
   }
 
   @Public()
+  @TenantOptional()
   @Post('mfa/challenge')
   @HttpCode(200)
   @ApiOperation({ summary: 'The MFA step of sign-in: the login `mfaToken` plus a TOTP or recovery code' })
@@ -41,6 +43,7 @@ export class AuthController {
   }
 
   @Public()
+  @TenantOptional()
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({

@@ -108,10 +108,27 @@ export function toProblemDraft(exception: unknown, requestId: string | undefined
     const detail = status >= 500 ? info.title : httpExceptionDetail(exception);
     return { status, kind: info.kind, title: info.title, detail };
   }
+  if (isRowSecurityViolation(exception)) {
+    // PostgreSQL refused a write outside the caller's row-level security policy (the tenant's
+    // rows): the caller may not do that, whatever code path tried it.
+    return {
+      status: 403,
+      kind: ProblemKind.Forbidden,
+      title: 'Forbidden',
+      detail: 'The row is outside what this request may write (row-level security).',
+    };
+  }
   return {
     status: 500,
     kind: ProblemKind.Internal,
     title: 'Internal Server Error',
     detail: `An unexpected error occurred.${requestId ? ` Quote request id ${requestId} when reporting it.` : ''}`,
   };
+}
+
+/** A PostgreSQL `42501` "new row violates row-level security policy" error, as the driver or TypeORM raises it. */
+function isRowSecurityViolation(exception: unknown): boolean {
+  const error = (exception as { driverError?: unknown } | null)?.driverError ?? exception;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '42501' && typeof message === 'string' && message.includes('row-level security');
 }

@@ -5,6 +5,7 @@ import { ProblemException } from '../errors/problem.exception.js';
 import { KWIK_MODULE_OPTIONS } from '../kwik.module-definition.js';
 import type { KwikModuleOptions } from '../kwik-options.interface.js';
 import { Public } from '../http/public-route.decorator.js';
+import { TenantOptional } from '../http/tenant-optional.decorator.js';
 import { ReadinessRegistry } from './readiness.registry.js';
 
 /**
@@ -13,6 +14,7 @@ import { ReadinessRegistry } from './readiness.registry.js';
  */
 @ApiTags('health')
 @Public()
+@TenantOptional()
 @Controller('health')
 export class HealthController {
   private readonly defaultTimeoutMs: number;

@@ -9,6 +9,7 @@ import {
   DATABASE_RESOLVED_OPTIONS,
 } from '../database.constants.js';
 import { prepareDataSourceOptions } from '../data-source.factory.js';
+import { DatabaseSessionScope } from '../database-session-scope.js';
 import { KwikDataSource, type OwningDataSourceOptions } from '../kwik-data-source.js';
 import { SqlObserver } from '../sql-observer.js';
 import { TransactionManager } from '../transaction.manager.js';
@@ -35,8 +36,8 @@ function typeOrmModuleOptions(
 
 /**
  * Turns the definition `ConfigurableModuleBuilder` produced (options providers and the async
- * `imports`) into the database module: a host module with the options, the observer and the
- * transaction scope, `TypeOrmModule.forRootAsync` reading from it, and the public services.
+ * `imports`) into the database module: a host module with the options, the observer, the
+ * transaction scope and the session scope, `TypeOrmModule.forRootAsync` reading from it, and the public services.
  */
 export function composeDatabaseModule(definition: DynamicModule, global: boolean): DynamicModule {
   const host: DynamicModule = {
@@ -46,6 +47,7 @@ export function composeDatabaseModule(definition: DynamicModule, global: boolean
       ...(definition.providers ?? []),
       SqlObserver,
       TransactionScope,
+      DatabaseSessionScope,
       {
         provide: DATABASE_RESOLVED_OPTIONS,
         useFactory: (options: DatabaseModuleOptions) => resolveDatabaseOptions(options),
@@ -53,12 +55,22 @@ export function composeDatabaseModule(definition: DynamicModule, global: boolean
       },
       {
         provide: DATABASE_DATA_SOURCE_OPTIONS,
-        useFactory: (resolved: ResolvedDatabaseOptions, observer: SqlObserver, scope: TransactionScope) =>
-          prepareDataSourceOptions(resolved, { observer, scope }),
-        inject: [DATABASE_RESOLVED_OPTIONS, SqlObserver, TransactionScope],
+        useFactory: (
+          resolved: ResolvedDatabaseOptions,
+          observer: SqlObserver,
+          scope: TransactionScope,
+          sessionScope: DatabaseSessionScope,
+        ) => prepareDataSourceOptions(resolved, { observer, scope, sessionScope }),
+        inject: [DATABASE_RESOLVED_OPTIONS, SqlObserver, TransactionScope, DatabaseSessionScope],
       },
     ],
-    exports: [SqlObserver, TransactionScope, DATABASE_RESOLVED_OPTIONS, DATABASE_DATA_SOURCE_OPTIONS],
+    exports: [
+      SqlObserver,
+      TransactionScope,
+      DatabaseSessionScope,
+      DATABASE_RESOLVED_OPTIONS,
+      DATABASE_DATA_SOURCE_OPTIONS,
+    ],
   };
   const typeorm = TypeOrmModule.forRootAsync({
     imports: [host],

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, Pool, PoolClient } from 'pg';
 import { SqlObserver, type SqlStatementEvent } from '../sql-observer.js';
-import { createGuardedPgDriver, createObservedClient } from './pg-driver.js';
+import { createKwikClient, createKwikPgDriver } from './pg-driver.js';
 
 const URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-describe('createObservedClient (against the PostgreSQL server)', () => {
+describe('createKwikClient observing statements (against the PostgreSQL server)', () => {
   const observer = new SqlObserver();
   const events: SqlStatementEvent[] = [];
   let client: Client;
 
   beforeAll(async () => {
-    client = new (createObservedClient(observer))({ connectionString: URL });
+    client = new (createKwikClient({ observer }))({ connectionString: URL });
     await client.connect();
     observer.subscribe((e) => events.push(e));
   });
@@ -58,13 +58,13 @@ describe('createObservedClient (against the PostgreSQL server)', () => {
   });
 });
 
-describe('createGuardedPgDriver', () => {
+describe('createKwikPgDriver', () => {
   it.each([
     ['a promise', (pool: Pool) => pool.connect()],
     ['a callback', (pool: Pool) => new Promise((ok, fail) => pool.connect((e, c) => (e ? fail(e) : ok(c))))],
   ])('refuses connections through %s while refuse() answers an error', async (_form, connect) => {
     let refusal: Error | undefined = new Error('refused');
-    const driver = createGuardedPgDriver(() => refusal);
+    const driver = createKwikPgDriver(() => refusal);
     const pool = new driver.Pool({ connectionString: URL, max: 1 });
     try {
       await expect(connect(pool)).rejects.toBe(refusal);

@@ -1,0 +1,38 @@
+import type { FastifyRequest } from 'fastify';
+import { TENANT_SLUG } from '../../tenancy-config.js';
+import { TenantResolver, type TenantHint } from '../tenant-resolver.js';
+
+/** The tenant named by the first label of the host under one of the base domains (`acme.localhost`). */
+export class SubdomainTenantResolver extends TenantResolver {
+  readonly name = 'subdomain';
+  private readonly suffixes: readonly string[];
+  private readonly reserved: ReadonlySet<string>;
+
+  constructor(baseDomains: readonly string[], reserved: readonly string[]) {
+    super();
+    this.suffixes = baseDomains.map((d) => `.${d}`);
+    this.reserved = new Set(reserved);
+  }
+
+  resolve(request: FastifyRequest): TenantHint | undefined {
+    const host = request.headers.host;
+    if (!host) return undefined;
+    const name = hostName(host);
+    for (const suffix of this.suffixes) {
+      if (!name.endsWith(suffix)) continue;
+      const label = name.slice(0, -suffix.length);
+      // Only a single label names a tenant; deeper names and reserved ones are not tenants.
+      if (label.includes('.') || this.reserved.has(label) || !TENANT_SLUG.test(label)) return undefined;
+      return { slug: label, source: this.name };
+    }
+    return undefined;
+  }
+}
+
+/** The host without port, lower-case (`[::1]:3000` → `[::1]`). */
+function hostName(host: string): string {
+  const lower = host.toLowerCase();
+  if (lower.startsWith('[')) return lower.slice(0, lower.indexOf(']') + 1);
+  const colon = lower.indexOf(':');
+  return colon === -1 ? lower : lower.slice(0, colon);
+}
