@@ -13,7 +13,7 @@ import { Client } from 'pg';
 import { parseFlags } from './lib/args.mjs';
 import { DATABASE_URL, ensureDatabase, kwikServerEnv, request } from './lib/kwik.mjs';
 import { aggregateRuns, measure } from './lib/load.mjs';
-import { freePort, startServer } from './lib/proc.mjs';
+import { freePort, startServer, stopServer } from './lib/proc.mjs';
 import { fmt, median, pct, printTargets, spread, table, times, writeJson } from './lib/report.mjs';
 import { beginRun } from './lib/session.mjs';
 
@@ -39,9 +39,10 @@ async function start(label, rateLimit, pinning) {
     env: { ...ENV, PORT: String(port), RATE_LIMIT: rateLimit },
     readyPath: '/health/ready',
   };
-  const started = await startServer(spec, pinning, 90_000);
-  console.log(`  ${label} ready in ${Math.round(started.coldStartMs)} ms on port ${port}`);
-  return { ...started, port, label };
+  const server = await startServer(spec, pinning, 90_000);
+  started.push(server);
+  console.log(`  ${label} ready in ${Math.round(server.coldStartMs)} ms on port ${port}`);
+  return { ...server, port, label };
 }
 
 async function login(port) {
@@ -195,7 +196,12 @@ async function main() {
   process.exitCode = eps.every((ep) => valid(ep.load)) ? 0 : 1;
 }
 
-main().catch((err) => {
-  console.error(err.stack ?? String(err));
-  process.exit(1);
-});
+/** Servers started by this run, stopped however it ends. */
+const started = [];
+
+main()
+  .catch((err) => {
+    console.error(err.stack ?? String(err));
+    process.exitCode = 1;
+  })
+  .finally(() => Promise.all(started.map((s) => stopServer(s.child))));

@@ -1,11 +1,15 @@
-// Tenancy benchmark server (issue 5): a Kwik app with @kwik/data and @kwik/tenant (shared strategy:
-// row-level security) on the demo's entities and database, serving tenant acme's shaped post list
+// Tenancy benchmark server (issue 5): a Kwik app with @kwik/data and @kwik/tenant (KWIK_TENANT_STRATEGY
+// shared: row-level security, or schema: acme's posts in schema tenant_acme) on the demo's entities
+// and database, serving tenant acme's shaped post list
 //   GET /bench/posts?<query>                   — tenant-scoped: X-Tenant-ID resolves acme, every statement runs
 //                                                as the app role with kwik.tenant_id set (RLS), tenant filter
 //   GET /bench/posts/unscoped/:tenantId?<query> — @TenantOptional(), no tenant: the same query (the same
-//                                                tenantId condition, taken from the path) as the owner role
+//                                                tenantId condition, taken from the path) as the owner role,
+//                                                on public.posts (with the schema strategy the bench copies
+//                                                acme's posts there into tenant_acme.posts)
 // through the same handler code. Plain ESM: decorators are applied by hand.
-// Env: PORT, HOST, DATABASE_URL, APP_SECRET, LOG_LEVEL, KWIK_SEED (the demo's seed on an empty database).
+// Env: PORT, HOST, DATABASE_URL, APP_SECRET, LOG_LEVEL, KWIK_SEED (the demo's seed on an empty database),
+// KWIK_TENANT_STRATEGY (shared | schema).
 import 'reflect-metadata';
 import { Controller, Get, Inject, Module, Param } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -16,9 +20,14 @@ import { DataModule, Shape, ShapedLists } from '@kwik/data';
 import { TenantContext, TenantModule } from '@kwik/tenant';
 import { DEMO_ENTITIES, Post, Tenant } from '../../apps/demo/dist/entities/index.js';
 import { DEMO_MIGRATIONS } from '../../apps/demo/dist/migrations/index.js';
+import { DEMO_TENANT_MIGRATIONS } from '../../apps/demo/dist/migrations/tenant/index.js';
 import { PostShape } from '../../apps/demo/dist/posts/post.shape.js';
 import { DemoConfig } from '../../apps/demo/dist/config/demo-config.js';
 import { SeedService } from '../../apps/demo/dist/seed/seed.service.js';
+
+const strategy = process.env.KWIK_TENANT_STRATEGY ?? 'shared';
+if (strategy !== 'shared' && strategy !== 'schema')
+  throw new Error(`KWIK_TENANT_STRATEGY must be shared or schema, got ${strategy}`);
 
 class BenchPostsController {
   constructor(lists, dataSource, tenants) {
@@ -73,8 +82,9 @@ Module({
     DataModule.forRoot({}),
     TenantModule.forRoot({
       tenantEntity: Tenant,
-      strategy: 'shared',
+      strategy,
       resolvers: ['header'],
+      schema: { migrations: DEMO_TENANT_MIGRATIONS },
       adminPath: false,
     }),
   ],

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { environmentWith, KwikError, loadConfig } from '@kwik/core';
 import { createDataSource } from '@kwik/database';
+import { quoteSchemaName, tenantSchemaName } from '@kwik/tenant';
 import { DemoConfig } from './config/demo-config.js';
 import { demoDatabaseOptions } from './database.options.js';
 
@@ -17,9 +18,13 @@ async function main(): Promise<void> {
   const count = Number(values.posts);
   if (!values.tenant || !Number.isInteger(count) || count < 1 || count > 10_000_000)
     throw new KwikError('KWIK_DEMO_SEED_USAGE', USAGE);
-  const dataSource = await createDataSource(
-    demoDatabaseOptions(loadConfig(DemoConfig, environmentWith('.env'))),
-  );
+  const config = loadConfig(DemoConfig, environmentWith('.env'));
+  const dataSource = await createDataSource(demoDatabaseOptions(config));
+  // With the schema strategy a tenant's posts live in its own schema.
+  const posts =
+    config.KWIK_TENANT_STRATEGY === 'schema'
+      ? `${quoteSchemaName(tenantSchemaName(values.tenant))}."posts"`
+      : `"posts"`;
   try {
     const [tenant] = (await dataSource.query('SELECT id FROM tenants WHERE slug = $1', [values.tenant])) as {
       id: string;
@@ -37,9 +42,9 @@ async function main(): Promise<void> {
     for (let done = 0; done < count; done += 10_000) {
       const n = Math.min(10_000, count - done);
       await dataSource.query(
-        `INSERT INTO posts ("tenantId", "authorId", title, body, status, tags, views, "publishedAt", "createdAt", "updatedAt", version)
+        `INSERT INTO ${posts} ("tenantId", "authorId", title, body, status, tags, views, "publishedAt", "createdAt", "updatedAt", version)
          SELECT $1, ($2::uuid[])[1 + i % array_length($2::uuid[], 1)], 'Bulk post ' || ($3 + i), repeat('Lorem ipsum dolor sit amet. ', 1 + i % 12),
-                (ARRAY['published','published','draft','archived'])[1 + i % 4]::post_status,
+                (ARRAY['published','published','draft','archived'])[1 + i % 4]::public.post_status,
                 ARRAY[(ARRAY['nestjs','postgres','howto','news','ops'])[1 + i % 5]], (i * 7919) % 5000,
                 CASE WHEN i % 4 = 2 THEN NULL ELSE now() - (i || ' seconds')::interval END,
                 now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval, 1

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startDemo, type DemoUnderTest } from './support.js';
+import { login, startDemo, STRATEGIES, type DemoUnderTest } from './support.js';
 
 /** DEMO.md "Auth" over HTTP: sign-in, roles → permissions on posts, security headers, rate limits. */
-describe('demo: auth and security over HTTP', () => {
+describe.each(STRATEGIES)('demo: auth and security over HTTP, %s strategy', (strategy) => {
   let demo: DemoUnderTest;
   const tokens: Record<string, string> = {};
   const call = (
@@ -23,7 +23,7 @@ describe('demo: auth and security over HTTP', () => {
     });
 
   beforeAll(async () => {
-    demo = await startDemo();
+    demo = await startDemo(strategy);
     for (const role of ['reader', 'author', 'editor', 'admin'])
       tokens[role] = await login(demo.baseUrl, `${role}@acme.test`);
     tokens.globex = await login(demo.baseUrl, 'admin@globex.test');

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type DemoUnderTest } from './support.js';
+import { quoteSchemaName, tenantSchemaName } from '@kwik/tenant';
+import { startDemo, STRATEGIES, type DemoUnderTest } from './support.js';
 
 interface PostBody {
   id: string;
@@ -17,7 +18,7 @@ interface PostBody {
   version: number;
 }
 
-describe('demo: posts over HTTP (PostgreSQL server)', () => {
+describe.each(STRATEGIES)('demo: posts over HTTP (PostgreSQL server), %s strategy', (strategy) => {
   let demo: DemoUnderTest;
   // Every /api route needs a principal: the demo's fetch is signed in as admin@acme.test.
   const fetch = (input: string, init?: RequestInit) => demo.fetch(input, init);
@@ -33,7 +34,7 @@ describe('demo: posts over HTTP (PostgreSQL server)', () => {
       .total;
 
   beforeAll(async () => {
-    demo = await startDemo();
+    demo = await startDemo(strategy);
   });
   afterAll(() => demo?.close());
 
@@ -240,10 +241,12 @@ describe('demo: posts over HTTP (PostgreSQL server)', () => {
   });
 
   it('never shows or touches a post of another tenant', async () => {
+    // globex's posts: in the shared table, or in globex's own schema.
+    const table = strategy === 'schema' ? `${quoteSchemaName(tenantSchemaName('globex'))}.posts` : 'posts';
     const [foreign] = (await demo.app
       .get(DataSource)
       .query(
-        `SELECT p.id FROM posts p JOIN tenants t ON t.id = p."tenantId" WHERE t.slug = 'globex' LIMIT 1`,
+        `SELECT p.id FROM ${table} p JOIN tenants t ON t.id = p."tenantId" WHERE t.slug = 'globex' LIMIT 1`,
       )) as {
       id: string;
     }[];

@@ -15,12 +15,26 @@ export interface DemoUnderTest {
   close(): Promise<void>;
 }
 
-/** Boots the demo in-process on a new database (migrated and seeded at boot) and listens on 127.0.0.1. */
-export async function startDemo(): Promise<DemoUnderTest> {
+/** How tenants are kept apart (`KWIK_TENANT_STRATEGY`): the demo's suites run under both. */
+export type DemoStrategy = 'shared' | 'schema';
+
+/** Both tenancy strategies, for `describe.each(STRATEGIES)`. */
+export const STRATEGIES: readonly DemoStrategy[] = ['shared', 'schema'];
+
+/**
+ * Boots the demo in-process on a new database (migrated and seeded at boot) and listens on
+ * 127.0.0.1, with tenants kept apart by `strategy`.
+ */
+export async function startDemo(strategy: DemoStrategy = 'shared'): Promise<DemoUnderTest> {
   const db = await createTestDatabase('demo');
-  const saved = { DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: process.env.LOG_LEVEL };
+  const saved = {
+    DATABASE_URL: process.env.DATABASE_URL,
+    LOG_LEVEL: process.env.LOG_LEVEL,
+    KWIK_TENANT_STRATEGY: process.env.KWIK_TENANT_STRATEGY,
+  };
   process.env.DATABASE_URL = db.url;
   process.env.LOG_LEVEL = 'silent';
+  process.env.KWIK_TENANT_STRATEGY = strategy;
   try {
     const app = await createKwikApp(AppModule, { handleSignals: false });
     await app.listen({ port: 0, host: '127.0.0.1' });

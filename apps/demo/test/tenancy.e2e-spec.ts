@@ -1,19 +1,19 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertTenantIsolation, type IsolationTenant } from '@kwik/tenant';
+import { assertTenantIsolation, quoteSchemaName, tenantSchemaName, type IsolationTenant } from '@kwik/tenant';
 import { httpGet } from '../../../test/support/http-get.js';
-import { login, startDemo, type DemoUnderTest } from './support.js';
+import { login, startDemo, STRATEGIES, type DemoUnderTest } from './support.js';
 
 const EXTRA_TENANTS = 18; // + acme and globex = 20
 const PER_TENANT = 1000;
 
-describe('demo: tenancy (DEMO.md "Tenancy")', () => {
+describe.each(STRATEGIES)('demo: tenancy (DEMO.md "Tenancy"), %s strategy', (strategy) => {
   let demo: DemoUnderTest;
   let sql: Client;
   const tenants: IsolationTenant[] = [];
 
   beforeAll(async () => {
-    demo = await startDemo();
+    demo = await startDemo(strategy);
     sql = new Client({ connectionString: demo.databaseUrl });
     await sql.connect();
   });
@@ -127,11 +127,17 @@ describe('demo: tenancy (DEMO.md "Tenancy")', () => {
       });
     }
     expect(registered).toEqual(Array.from({ length: EXTRA_TENANTS }, () => 201));
-    const seeded = await sql.query<{ id: string; slug: string }>(
-      'SELECT p.id, t.slug FROM posts p JOIN tenants t ON t.id = p."tenantId"',
-    );
+    // Where each tenant's posts are: one shared table, or the tenant's own schema.
+    const postsOf = (slug: string): string =>
+      strategy === 'schema' ? `${quoteSchemaName(tenantSchemaName(slug))}.posts` : 'posts';
     const knownIds: Record<string, string[]> = {};
-    for (const r of seeded.rows) (knownIds[r.slug] ??= []).push(r.id);
+    for (const t of rows) {
+      const seeded = await sql.query<{ id: string }>(
+        `SELECT id FROM ${postsOf(t.slug)} WHERE "tenantId" = $1`,
+        [t.id],
+      );
+      knownIds[t.slug] = seeded.rows.map((r) => r.id);
+    }
 
     const report = await assertTenantIsolation({
       baseUrl: demo.baseUrl,
@@ -155,9 +161,14 @@ describe('demo: tenancy (DEMO.md "Tenancy")', () => {
     expect(report.requests).toBe(20 * PER_TENANT);
     expect(report.foreignRows).toEqual([]);
     expect(report.rowsChecked).toBeGreaterThan(20 * PER_TENANT);
-    const created = await sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM posts p JOIN tenants t ON t.id = p."tenantId" WHERE p.title NOT LIKE t.slug || ' isolation %' AND p.title LIKE '% isolation %'`,
-    );
-    expect(created.rows[0]!.n).toBe(0); // every post written in the run landed in its writer's tenant
+    // Every post written in the run landed in its writer's tenant: no row whose title names one
+    // tenant while it belongs to another (in the shared table, or in each tenant's schema).
+    for (const t of rows) {
+      const strays = await sql.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${postsOf(t.slug)} WHERE title LIKE '% isolation %' AND (title LIKE $2) <> ("tenantId" = $1)`,
+        [t.id, `${t.slug} isolation %`],
+      );
+      expect(strays.rows[0]!.n).toBe(0);
+    }
   }, 180_000);
 });

@@ -117,6 +117,20 @@ describe('DatabaseSessionScope and the pg protocol (PostgreSQL server, one conne
     },
   );
 
+  it('parses the scope prefix once per connection, then only binds and executes it', async () => {
+    await withClient(ctx.pool, async (client) => {
+      for (const values of [[1], [2], [3]])
+        await ctx.tenants.as(scopeA, () => client.query({ text: 'SELECT $1::int AS n', values }));
+      await ctx.tenants.as(scopeB, () => client.query('SELECT 1'));
+      // One prepared statement per prefix shape (role + one setting here), run by every scoped statement.
+      const { rows } = await client.query<{ name: string; runs: number }>(
+        `SELECT name, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements WHERE name = 'kwik_session_rs1'`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.runs).toBeGreaterThanOrEqual(4);
+    });
+  });
+
   it('fails a transaction whose scope cannot apply; it rolls back and the connection stays usable', async () => {
     const tx = ctx.app.get(TransactionManager);
     await expect(ctx.tenants.as(ghostRole, () => tx.run((em) => em.query('SELECT 1')))).rejects.toThrow(

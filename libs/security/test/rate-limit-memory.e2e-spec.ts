@@ -34,6 +34,14 @@ describe('rate limiting in one instance (memory store)', () => {
   });
   afterAll(() => app?.close());
 
+  it('counts each tenant apart: one ip spending its budget in one tenant keeps it in another', async () => {
+    const acme = await burst(app, '/things/tenanted', 7, { 'x-test-tenant': 'acme' });
+    expect(count(acme, 200)).toBe(5);
+    expect(count(acme, 429)).toBe(2);
+    const globex = await burst(app, '/things/tenanted', 5, { 'x-test-tenant': 'globex' });
+    expect(count(globex, 200)).toBe(5);
+  });
+
   it('a concurrent burst of 3×limit gets exactly limit answers, the rest 429 problems', async () => {
     const responses = await burst(app, '/things', 15);
     expect(count(responses, 200)).toBe(5);

@@ -70,9 +70,11 @@ export function resolveTenancyConfig(options: TenantModuleOptions): TenancyConfi
     check(/^[a-z0-9.-]+$/.test(d) && d.length > 0, `baseDomains: "${d}" is not a host name`);
   const seconds = (name: string, value: number | undefined, fallback: number): number => {
     const v = value ?? fallback;
-    check(Number.isFinite(v) && v >= 0, `${name} must be a number of seconds ≥ 0 (got ${v})`);
+    check(Number.isFinite(v) && v >= 0, `${name} must be a number of seconds ≥ 0, finite (got ${v})`);
     return v * 1000;
   };
+  const cacheMs = seconds('cacheSeconds', options.cacheSeconds, 30);
+  const negativeCacheMs = seconds('negativeCacheSeconds', options.negativeCacheSeconds, 5);
   const cacheSize = options.cacheSize ?? 10_000;
   check(
     Number.isInteger(cacheSize) && cacheSize >= 1,
@@ -103,7 +105,8 @@ export function resolveTenancyConfig(options: TenantModuleOptions): TenancyConfi
       migrations.length > 0,
       "schema.migrations must list the tenant tables' migrations with strategy 'schema'",
     );
-  const settings = options.settings ?? { values: {}, features: {} };
+  const settings: TenantSettingsDefinition =
+    options.settings ?? Object.freeze({ values: Object.freeze({}), features: Object.freeze({}) });
   for (const [name, spec] of Object.entries(settings.values)) {
     const problem = checkSettingValue(name, spec, defaultOf(spec));
     if (problem) problems.push(`settings: the default of ${problem.replace('settings.', '')}`);
@@ -127,10 +130,10 @@ export function resolveTenancyConfig(options: TenantModuleOptions): TenancyConfi
     required: options.required ?? true,
     header,
     baseDomains: Object.freeze(baseDomains),
-    reservedSubdomains: Object.freeze(options.reservedSubdomains ?? ['www', 'api', 'admin']),
+    reservedSubdomains: Object.freeze([...(options.reservedSubdomains ?? ['www', 'api', 'admin'])]),
     tokenClaim: options.tokenClaim ?? 'tenantId',
-    cacheMs: seconds('cacheSeconds', options.cacheSeconds, 30),
-    negativeCacheMs: seconds('negativeCacheSeconds', options.negativeCacheSeconds, 5),
+    cacheMs,
+    negativeCacheMs,
     cacheSize,
     rls: Object.freeze({ role, setting, verify: options.rls?.verify ?? true }),
     schema: Object.freeze({

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Comment, Post, Tenant, User } from '../entities/index.js';
 import { DemoConfig } from '../config/demo-config.js';
 import { PasswordHasher } from '@kwik/auth';
+import { TenantSchemas, tenantSchemaName } from '@kwik/tenant';
 import { DEMO_PASSWORD, DEMO_ROLES, DEMO_TENANTS, seedPosts } from './seed-data.js';
 
 /** Seeds tenants, users, posts and comments into an empty database at boot (`KWIK_SEED`). */
@@ -13,6 +14,7 @@ export class SeedService implements OnApplicationBootstrap {
   constructor(
     @Inject(DemoConfig) private readonly config: DemoConfig,
     private readonly dataSource: DataSource,
+    @Optional() private readonly schemas?: TenantSchemas,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -23,24 +25,45 @@ export class SeedService implements OnApplicationBootstrap {
 
   /**
    * Seeds everything in one transaction (a failed seed leaves the database empty), under an
-   * advisory lock so instances starting together on one empty database seed it once.
+   * advisory lock so instances starting together on one empty database seed it once. With the
+   * schema strategy the posts and comments go into each tenant's new schema afterwards, one
+   * transaction per tenant (the schema's foreign keys to `tenants` need the tenants committed).
    */
   async seed(now: Date): Promise<boolean> {
     const started = Date.now();
+    const perSchema = this.config.KWIK_TENANT_STRATEGY === 'schema';
     const seeded = await this.dataSource.transaction(async (em) => {
       await em.query(`SELECT pg_advisory_xact_lock(hashtext('kwik-demo-seed'))`);
-      if ((await em.getRepository(Tenant).count()) > 0) return false;
-      for (const t of DEMO_TENANTS) await this.seedTenant(em, t, now);
-      return true;
+      if ((await em.getRepository(Tenant).count()) > 0) return null;
+      const tenants: SeededTenant[] = [];
+      for (const t of DEMO_TENANTS) {
+        const seededTenant = await this.seedTenant(em, t);
+        if (!perSchema) await this.seedContent(em, seededTenant, now);
+        tenants.push(seededTenant);
+      }
+      return tenants;
     });
     if (!seeded) return false;
+    if (perSchema) for (const t of seeded) await this.seedSchema(t, now);
     this.logger.log(
       `Seeded tenants ${DEMO_TENANTS.map((t) => t.slug).join(', ')} in ${Date.now() - started} ms; users *@<tenant>.test, password "${DEMO_PASSWORD}" (development seed only)`,
     );
     return true;
   }
 
-  private async seedTenant(em: EntityManager, t: { slug: string; name: string }, now: Date): Promise<void> {
+  /** Creates the tenant's schema (a copy of the migrated template) and fills it. */
+  private async seedSchema(t: SeededTenant, now: Date): Promise<void> {
+    if (!this.schemas) throw new Error('KWIK_TENANT_STRATEGY=schema needs TenantModule in the app');
+    const { tenant } = t;
+    await this.schemas.create({ ...tenant, status: 'active', plan: null, settings: {} });
+    await this.dataSource.transaction(async (em) => {
+      const schema = tenantSchemaName(tenant.slug);
+      await em.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}", public`]);
+      await this.seedContent(em, t, now);
+    });
+  }
+
+  private async seedTenant(em: EntityManager, t: { slug: string; name: string }): Promise<SeededTenant> {
     const tenant = await em.save(em.create(Tenant, { slug: t.slug, name: t.name }));
     const users: User[] = [];
     // One argon2id hash for the shared development password (hashing is deliberately slow).
@@ -55,8 +78,12 @@ export class SeedService implements OnApplicationBootstrap {
       });
       users.push(await em.save(user));
     }
+    return { tenant, users };
+  }
+
+  private async seedContent(em: EntityManager, { tenant, users }: SeededTenant, now: Date): Promise<void> {
     const writers = users.filter((u) => !u.roles.includes('reader'));
-    const posts = seedPosts(t.slug, 50, now);
+    const posts = seedPosts(tenant.slug, 50, now);
     const rows = posts.map((p, i) => ({
       tenantId: tenant.id,
       authorId: writers[i % writers.length]!.id,
@@ -86,4 +113,10 @@ export class SeedService implements OnApplicationBootstrap {
     );
     if (comments.length > 0) await em.createQueryBuilder().insert().into(Comment).values(comments).execute();
   }
+}
+
+/** A seeded tenant and its users. */
+interface SeededTenant {
+  tenant: Tenant;
+  users: User[];
 }

@@ -8,7 +8,7 @@ export type QueryCallback = (error: Error | null, result?: unknown) => void;
 /** The part of pg's `Connection` (or PGlite's stand-in) a query writes to. */
 export interface PgConnection {
   parse(query: { text: string; name?: string }): void;
-  bind(config: { values: readonly unknown[] }): void;
+  bind(config: { statement?: string; values: readonly unknown[] }): void;
   execute(config: { portal?: string; rows?: number }): void;
   query(text: string): void;
   parsedStatements: Record<string, string | undefined>;
@@ -97,6 +97,9 @@ export class ScopedQuery extends PgQuery {
   /** True from sending the prefix until its CommandComplete. */
   private inPrefix = false;
   private parsedBefore = false;
+  /** Whether this query sends the prefix's Parse (its first use on this connection). */
+  private prefixParse = false;
+  private connection: PgConnection | undefined;
   private parseCompletes = 0;
 
   constructor(
@@ -142,11 +145,14 @@ export class ScopedQuery extends PgQuery {
       // it the text pg knows instead of undefined (which would read as "never parsed").
       if (this.name && typeof this.text !== 'string') this.text = connection.parsedStatements[this.name];
       this.parsedBefore = Boolean(this.hasBeenParsed(connection));
-      connection.parse({ text: prefix.text });
-      connection.bind({ values: prefix.values });
+      // The prefix is a named statement: PostgreSQL parses and plans it once per connection.
+      this.prefixParse = connection.parsedStatements[prefix.name] === undefined;
+      if (this.prefixParse) connection.parse({ text: prefix.text, name: prefix.name });
+      connection.bind({ statement: prefix.name, values: prefix.values });
       connection.execute({});
       this.inPrefix = true;
-      if (this.name && !this.parsedBefore) this.state.countParses(this);
+      this.connection = connection;
+      if ((this.name && !this.parsedBefore) || this.prefixParse) this.state.countParses(this);
     }
     super.prepare(connection);
   }
@@ -166,9 +172,10 @@ export class ScopedQuery extends PgQuery {
 
   override handleError(error: Error, connection: PgConnection): void {
     // pg marks `parsedStatements[name]` on any ParseComplete of the active query, the prefix's too. Unless
-    // the statement's own ParseComplete (the second) arrived, it does not exist on the server: unmark it,
+    // the statement's own ParseComplete (the second when the prefix was parsed too) arrived, it does not exist on the server: unmark it,
     // or its next use would Bind to a missing statement.
-    if (this.prefix !== undefined && this.name && !this.parsedBefore && this.parseCompletes < 2) {
+    const ownParse = this.prefixParse ? 2 : 1;
+    if (this.prefix !== undefined && this.name && !this.parsedBefore && this.parseCompletes < ownParse) {
       delete connection.parsedStatements[this.name];
     }
     super.handleError(error, connection);
@@ -176,5 +183,9 @@ export class ScopedQuery extends PgQuery {
 
   countParseComplete(): void {
     this.parseCompletes += 1;
+    // The first ParseComplete after the prefix's Parse is the prefix's: it now exists on this
+    // connection (even if what follows fails), so later statements only bind it.
+    if (this.prefixParse && this.parseCompletes === 1 && this.prefix && this.connection)
+      this.connection.parsedStatements[this.prefix.name] = this.prefix.text;
   }
 }

@@ -13,6 +13,7 @@ describe('SessionPrefixes', () => {
   it('prepares one SELECT of set_config calls, with parameters and with literals', () => {
     expect(new SessionPrefixes().transition(undefined, tenant)).toEqual({
       text: "SELECT set_config('role', $1, true), set_config($2, $3, true)",
+      name: 'kwik_session_rs1',
       values: ['kwik_app', 'kwik.tenant_id', "o'neil"],
       sql: "SELECT set_config('role', 'kwik_app', true), set_config('kwik.tenant_id', 'o''neil', true); ",
     });

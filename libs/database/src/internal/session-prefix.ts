@@ -6,6 +6,11 @@ import { DatabaseError, DatabaseErrorCode } from '../database.errors.js';
 export interface SessionPrefix {
   /** Extended protocol: `SELECT set_config('role', $1, true), set_config($2, $3, true), ...`. */
   readonly text: string;
+  /**
+   * Prepared-statement name of {@link text}, which only depends on the shape (role or not, how
+   * many settings): parsed once per connection, then only bound and executed.
+   */
+  readonly name: string;
   /** Parameters of {@link text}; `null` resets a setting to the session's value. */
   readonly values: readonly (string | null)[];
   /** Simple protocol: the same with literals, followed by `; ` so the statement text can be appended. */
@@ -59,6 +64,7 @@ function buildPrefix(role: string | null | undefined, assignments: readonly Assi
   }
   return Object.freeze({
     text: `SELECT ${params.join(', ')}`,
+    name: `kwik_session_${role === undefined ? 's' : 'rs'}${assignments.length}`,
     values: Object.freeze(values),
     sql: `SELECT ${literals.join(', ')}; `,
   });

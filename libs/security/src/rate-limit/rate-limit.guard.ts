@@ -18,7 +18,7 @@ import { formatRateLimitHeader, retryAfterSeconds } from './ratelimit-headers.js
  * Picks the policy of the route (`@RateLimit()` on the method, else on the controller), or the
  * `authenticated` tier when the request has a principal (`RequestContext.principal`, set by the
  * auth library in an `onRequest` hook before any guard runs), else the `anonymous` tier. Counts
- * the request under `<keyPrefix><policy>:<route>:<tracker>` in the {@link RateLimitStore}, sets
+ * the request under `<keyPrefix><policy>:<route>:[t:<tenant id>:]<tracker>` in the {@link RateLimitStore}, sets
  * `RateLimit-Policy` and `RateLimit`, and refuses an excess request with a 429 `rate-limited`
  * problem carrying `Retry-After`. A failing store lets requests through (or answers 503 with
  * `onStoreError: 'closed'`), logged once per incident — never a 500.
@@ -60,7 +60,10 @@ export class RateLimitGuard implements CanActivate {
     const policy = routePolicy ?? this.getTierPolicy(this.getPrincipal());
     if (!policy) return true;
     // A route's own policy counts per route; a tier is one budget per caller across all routes.
-    const prefix = `${this.options.rateLimit.keyPrefix}${policy.name}:${routePolicy ? this.getRoute(context) : '*'}:`;
+    // The request's tenant (from the tenancy library, through the context) is part of the key:
+    // callers of one organization never spend another's budget, even behind one NAT address.
+    const tenant = this.requestContext.tenant?.id;
+    const prefix = `${this.options.rateLimit.keyPrefix}${policy.name}:${routePolicy ? this.getRoute(context) : '*'}:${tenant ? `t:${tenant}:` : ''}`;
     const tracker = this.getTracker(context, policy);
     // Written with `then` rather than `await`: on Node 20 every await on the request path also
     // costs async-hook work for the request context.

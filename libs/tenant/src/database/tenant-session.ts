@@ -9,7 +9,8 @@ import { tenantSchemaName } from '../schema/tenant-schema-name.js';
 /**
  * Gives the database library the session of every statement that runs for a tenant: with the
  * shared strategy the non-owner role and `kwik.tenant_id` (so row-level security applies), with
- * the schema strategy the tenant's schema first on the `search_path`. Both are set with
+ * the schema strategy the tenant's schema first on the `search_path` (and the same role and
+ * setting, for shared tables that keep row-level security). Both are set with
  * `set_config(…, true)` inside the statement's own transaction, in the same round trip, so
  * nothing outlives the statement or reaches the next borrower of the pooled connection.
  * Without a tenant in context statements run as the connecting role, unscoped.
@@ -43,8 +44,11 @@ export class TenantSession implements OnModuleInit {
             })
           : Object.freeze({
               role: this.config.rls.role,
+              // The tenant setting too: shared tables kept in `public` (users) may still carry
+              // row-level security policies.
               settings: Object.freeze({
                 search_path: `${escapeIdentifier(tenantSchemaName(String(tenant.slug), this.config.schema.prefix))}, public`,
+                [this.config.rls.setting]: tenant.id,
               }),
             });
       this.byTenant.set(tenant, settings);

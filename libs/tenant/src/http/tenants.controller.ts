@@ -38,7 +38,9 @@ export class TenantsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TenantView> {
     const tenant = await this.registry.provision(dto);
-    void reply.status(201).header('location', `${reply.request.url.replace(/\/+$/, '')}/${tenant.slug}`);
+    void reply
+      .status(201)
+      .header('location', `${reply.request.url.split('?')[0]!.replace(/\/+$/, '')}/${tenant.slug}`);
     return this.view(tenant);
   }
 

@@ -68,7 +68,7 @@ export class TenantRegistry {
   }
 
   /** Creates a tenant (and, with the schema strategy, its schema); 409 when the slug is taken. */
-  provision(input: ProvisionTenant): Promise<TenantRecord> {
+  async provision(input: ProvisionTenant): Promise<TenantRecord> {
     if (!TENANT_SLUG.test(input.slug))
       throw tenantBadRequest(
         'slug must be lower-case letters, digits and inner hyphens, at most 63 characters.',
@@ -106,7 +106,7 @@ export class TenantRegistry {
   }
 
   /** Changes a tenant; 404 when there is none. */
-  update(slug: string, changes: UpdateTenant): Promise<TenantRecord> {
+  async update(slug: string, changes: UpdateTenant): Promise<TenantRecord> {
     this.assertSettings(changes.settings);
     return this.session.runUnscoped(async () => {
       const row = await this.repository.findOne({ where: { slug } });

@@ -13,8 +13,8 @@ export interface TenantSettingsDefinition {
 }
 
 /** The value type of a setting spec. */
-export type TenantSettingValue<S> = S extends { default: infer D; oneOf: readonly (infer O)[] }
-  ? O & D
+export type TenantSettingValue<S> = S extends { oneOf: readonly (infer O)[] }
+  ? O
   : S extends { default: infer D }
     ? D extends string
       ? string
@@ -65,12 +65,12 @@ export function defaultOf(spec: TenantSettingSpec): string | number | boolean {
 export function checkSettingValue(name: string, spec: TenantSettingSpec, value: unknown): string | undefined {
   const fallback = defaultOf(spec);
   if (typeof value !== typeof fallback) return `settings.${name} must be a ${typeof fallback}`;
+  if (typeof value === 'number' && !Number.isFinite(value)) return `settings.${name} must be a finite number`;
   if (typeof spec !== 'object') return undefined;
   if ('oneOf' in spec && spec.oneOf && !spec.oneOf.includes(value as string))
     return `settings.${name} must be one of ${spec.oneOf.join(', ')}`;
   if (typeof value === 'number') {
     const limits = spec as { min?: number; max?: number; integer?: boolean };
-    if (!Number.isFinite(value)) return `settings.${name} must be a finite number`;
     if (limits.integer && !Number.isInteger(value)) return `settings.${name} must be a whole number`;
     if (limits.min !== undefined && value < limits.min) return `settings.${name} must be ≥ ${limits.min}`;
     if (limits.max !== undefined && value > limits.max) return `settings.${name} must be ≤ ${limits.max}`;

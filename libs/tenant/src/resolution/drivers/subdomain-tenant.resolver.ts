@@ -5,12 +5,13 @@ import { TenantResolver, type TenantHint } from '../tenant-resolver.js';
 /** The tenant named by the first label of the host under one of the base domains (`acme.localhost`). */
 export class SubdomainTenantResolver extends TenantResolver {
   readonly name = 'subdomain';
-  private readonly suffixes: readonly string[];
+  /** Base domains, longest first: `globex.eu.example.com` is globex under `eu.example.com`. */
+  private readonly bases: readonly string[];
   private readonly reserved: ReadonlySet<string>;
 
   constructor(baseDomains: readonly string[], reserved: readonly string[]) {
     super();
-    this.suffixes = baseDomains.map((d) => `.${d}`);
+    this.bases = [...baseDomains].sort((a, b) => b.length - a.length);
     this.reserved = new Set(reserved);
   }
 
@@ -18,11 +19,14 @@ export class SubdomainTenantResolver extends TenantResolver {
     const host = request.headers.host;
     if (!host) return undefined;
     const name = hostName(host);
-    for (const suffix of this.suffixes) {
-      if (!name.endsWith(suffix)) continue;
-      const label = name.slice(0, -suffix.length);
-      // Only a single label names a tenant; deeper names and reserved ones are not tenants.
-      if (label.includes('.') || this.reserved.has(label) || !TENANT_SLUG.test(label)) return undefined;
+    // A base domain itself names no tenant (`eu.example.com` when it is one).
+    if (this.bases.includes(name)) return undefined;
+    for (const base of this.bases) {
+      if (!name.endsWith(`.${base}`)) continue;
+      const label = name.slice(0, -(base.length + 1));
+      // Only a single label names a tenant; deeper names may still sit under a shorter base.
+      if (label.includes('.')) continue;
+      if (this.reserved.has(label) || !TENANT_SLUG.test(label)) return undefined;
       return { slug: label, source: this.name };
     }
     return undefined;
