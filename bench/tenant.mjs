@@ -53,9 +53,9 @@ async function copyIntoTenantSchema(tenantId) {
   const client = new Client({ connectionString: DATABASE_URL });
   await client.connect();
   try {
-    const count = async (table) =>
+    const count = async (relation) =>
       Number(
-        (await client.query(`SELECT count(*) AS n FROM ${table} WHERE "tenantId" = $1`, [tenantId])).rows[0]
+        (await client.query(`SELECT count(*) AS n FROM ${relation} WHERE "tenantId" = $1`, [tenantId])).rows[0]
           .n,
       );
     const [inPublic, inSchema] = [await count('public.posts'), await count('tenant_acme.posts')];

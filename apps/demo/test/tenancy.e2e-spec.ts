@@ -2,7 +2,11 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertTenantIsolation, quoteSchemaName, tenantSchemaName, type IsolationTenant } from '@kwik/tenant';
 import { httpGet } from '../../../test/support/http-get.js';
-import { login, startDemo, STRATEGIES, type DemoUnderTest } from './support.js';
+import { login, startDemo, STRATEGIES, type DemoStrategy, type DemoUnderTest } from './support.js';
+
+/** Where a tenant's posts are: the one shared table, or the tenant's own schema. */
+const postsOf = (strategy: DemoStrategy, slug: string): string =>
+  strategy === 'schema' ? `${quoteSchemaName(tenantSchemaName(slug))}.posts` : 'posts';
 
 const EXTRA_TENANTS = 18; // + acme and globex = 20
 const PER_TENANT = 1000;
@@ -127,13 +131,10 @@ describe.each(STRATEGIES)('demo: tenancy (DEMO.md "Tenancy"), %s strategy', (str
       });
     }
     expect(registered).toEqual(Array.from({ length: EXTRA_TENANTS }, () => 201));
-    // Where each tenant's posts are: one shared table, or the tenant's own schema.
-    const postsOf = (slug: string): string =>
-      strategy === 'schema' ? `${quoteSchemaName(tenantSchemaName(slug))}.posts` : 'posts';
     const knownIds: Record<string, string[]> = {};
     for (const t of rows) {
       const seeded = await sql.query<{ id: string }>(
-        `SELECT id FROM ${postsOf(t.slug)} WHERE "tenantId" = $1`,
+        `SELECT id FROM ${postsOf(strategy, t.slug)} WHERE "tenantId" = $1`,
         [t.id],
       );
       knownIds[t.slug] = seeded.rows.map((r) => r.id);
@@ -165,7 +166,7 @@ describe.each(STRATEGIES)('demo: tenancy (DEMO.md "Tenancy"), %s strategy', (str
     // tenant while it belongs to another (in the shared table, or in each tenant's schema).
     for (const t of rows) {
       const strays = await sql.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${postsOf(t.slug)} WHERE title LIKE '% isolation %' AND (title LIKE $2) <> ("tenantId" = $1)`,
+        `SELECT count(*)::int AS n FROM ${postsOf(strategy, t.slug)} WHERE title LIKE '% isolation %' AND (title LIKE $2) <> ("tenantId" = $1)`,
         [t.id, `${t.slug} isolation %`],
       );
       expect(strays.rows[0]!.n).toBe(0);
