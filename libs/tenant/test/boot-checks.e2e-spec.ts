@@ -163,18 +163,13 @@ describe('TenantModule boot checks', () => {
         { entities: [TextTenantItem], sql: [BOOT_TABLES.b_text_tenant] },
         'TextTenantItem.tenantId must be a uuid column (it is varchar)',
       ],
-      [
-        'no tenant column',
-        { entities: [NoTenantItem], sql: [BOOT_TABLES.b_no_tenant] },
-        `NoTenantItem has no column "tenantId": add @Column({ type: 'uuid' }) tenantId!: string`,
-      ],
     ])('refuses to boot with a @TenantScoped() entity with %s', async (_case, setup, problem) => {
       const error = await bootFailure(setup);
       expect(error.code).toBe(TenantErrorCode.InvalidEntity);
       expect(error.message).toContain(problem);
     });
 
-    it('lists every wrong entity at once, also with rls.verify: false', async () => {
+    it('checks every entity, also with rls.verify: false; one without a declared column gets one', async () => {
       const error = await bootFailure({
         entities: [TextTenantItem, NoTenantItem, Item],
         sql: [BOOT_TABLES.b_text_tenant, BOOT_TABLES.b_no_tenant, BOOT_TABLES.b_items, ...rls('b_items')],
@@ -182,7 +177,7 @@ describe('TenantModule boot checks', () => {
       });
       expect(error.code).toBe(TenantErrorCode.InvalidEntity);
       expect(error.message).toContain('TextTenantItem.tenantId');
-      expect(error.message).toContain('NoTenantItem has no column');
+      expect(error.message).not.toContain('NoTenantItem');
       expect(error.message).not.toMatch(/^- Item\b/m);
     });
   });

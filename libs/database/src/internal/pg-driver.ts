@@ -259,7 +259,11 @@ export function createKwikPgDriver(refuse?: () => Error | undefined): typeof pg 
       const error = refuse?.();
       const callback = args[0] as ((e: Error) => void) | undefined;
       if (!error) {
-        if (typeof callback === 'function' && this.mustWait()) args[0] = AsyncResource.bind(callback);
+        if (typeof callback === 'function' && this.mustWait()) {
+          // Not AsyncResource.bind(): on Node 20 it builds deprecation wrappers on every call.
+          const resource = new AsyncResource('KwikPoolConnect');
+          args[0] = (...result: unknown[]) => resource.runInAsyncScope(callback, undefined, ...result);
+        }
         return (super.connect as (...a: any[]) => any).apply(this, args);
       }
       if (typeof callback === 'function') {

@@ -55,8 +55,14 @@ export class TenantSchemas extends TenantStorage implements OnModuleInit {
     if (this.config.schema.template) schemas.unshift(this.config.schema.template);
     const migrator = this.getMigrator();
     for (const schema of schemas) await migrator.createSchema(schema);
+    // Progress in the log every tenth of the way when there are many schemas (a long boot says why).
+    const step = Math.max(1, Math.ceil(schemas.length / 10));
     const report = await migrator.migrate(schemas, {
-      onProgress: (p) => onProgress?.(p.done, p.total),
+      onProgress: (p) => {
+        onProgress?.(p.done, p.total);
+        if (schemas.length >= 20 && p.done % step === 0 && p.done < p.total)
+          this.logger.log(`Tenant schemas: ${p.done}/${p.total} migrated (${p.failed} failed)`);
+      },
     });
     for (const schema of schemas) await grantSchemaTo(this.dataSource, schema, this.config.rls.role);
     this.logger.log(
