@@ -28,9 +28,11 @@ import { formatRateLimitHeader, retryAfterSeconds } from './ratelimit-headers.js
  *
  * @example
  * @Injectable()
- * export class TenantRateLimitGuard extends RateLimitGuard {
+ * export class PerTenantRateLimitGuard extends RateLimitGuard {
+ *   // The tenant is already part of every key: one tracker for all of its callers makes one
+ *   // budget per organization (requests without a tenant keep the per-caller tracker).
  *   protected override getTracker(context: ExecutionContext, policy: ResolvedRateLimitPolicy) {
- *     return this.requestContext.tenant?.id ?? super.getTracker(context, policy);
+ *     return this.requestContext.tenant ? 'all' : super.getTracker(context, policy);
  *   }
  * }
  */
