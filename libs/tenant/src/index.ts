@@ -89,6 +89,13 @@ export {
 } from './schema/schema-migration-report.js';
 export { cloneSchema, type SchemaCloneOptions, type SchemaCloneResult } from './schema/schema-cloner.js';
 export { grantSchemaTo, type SchemaGrantOptions } from './schema/schema-grants.js';
+export {
+  parseTenantCliArgs,
+  runTenantCli,
+  TENANT_CLI_USAGE,
+  type TenantCliArgs,
+  type TenantCliModule,
+} from './cli/tenant-cli.js';
 
 export {
   assertTenantIsolation,
