@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
 import { parseFlags } from './lib/args.mjs';
 import { DATABASE_URL, ensureDatabase, kwikServerEnv, request } from './lib/kwik.mjs';
-import { aggregateRuns, measure } from './lib/load.mjs';
+import { interleavedRounds } from './lib/load.mjs';
 import { freePort, startServer, stopServer } from './lib/proc.mjs';
 import { fmt, median, pct, printTargets, spread, table, times, writeJson } from './lib/report.mjs';
 import { beginRun } from './lib/session.mjs';
@@ -116,23 +116,7 @@ async function main() {
   )
     throw new Error('server B does not send RateLimit headers: rate limiting is not on');
 
-  for (let round = 1; round <= opts.rounds; round++) {
-    console.log(
-      `\nRound ${round}/${opts.rounds}: ${opts.warmup} s warmup + ${opts.duration} s each, ${opts.connections} connections`,
-    );
-    for (const ep of round % 2 ? eps : [...eps].reverse()) {
-      const run = await measure(
-        { url: `http://127.0.0.1:${ep.server.port}${ep.path}`, headers: ep.headers },
-        opts,
-        ep.server.pid,
-      );
-      ep.runs.push(run);
-      console.log(
-        `  ${ep.label}: ${Math.round(run.reqPerSec)} req/s, p50 ${fmt(run.p50Ms, 2)} ms, ${run.non2xx} non-2xx`,
-      );
-    }
-  }
-  for (const ep of eps) ep.load = aggregateRuns(ep.runs, median);
+  await interleavedRounds(eps, opts, median);
   const base = eps[0].load;
   const ratio = (l, k) => (valid(l) && valid(base) && base[k] ? l[k] / base[k] : null);
   console.log(

@@ -18,7 +18,7 @@ import { Client } from 'pg';
 import { parseFlags } from './lib/args.mjs';
 import { DATA_DATABASE_URL as DATABASE_URL, preparePosts } from './lib/data-posts.mjs';
 import { ensureDatabase, kwikServerEnv, request } from './lib/kwik.mjs';
-import { aggregateRuns, measure } from './lib/load.mjs';
+import { interleavedRounds } from './lib/load.mjs';
 import { freePort, startServer, stopServer } from './lib/proc.mjs';
 import { fmt, median, pct, printTargets, spread, table, times, writeJson } from './lib/report.mjs';
 import { beginRun } from './lib/session.mjs';
@@ -55,8 +55,8 @@ async function copyIntoTenantSchema(tenantId) {
   try {
     const count = async (relation) =>
       Number(
-        (await client.query(`SELECT count(*) AS n FROM ${relation} WHERE "tenantId" = $1`, [tenantId])).rows[0]
-          .n,
+        (await client.query(`SELECT count(*) AS n FROM ${relation} WHERE "tenantId" = $1`, [tenantId]))
+          .rows[0].n,
       );
     const [inPublic, inSchema] = [await count('public.posts'), await count('tenant_acme.posts')];
     if (inPublic === inSchema) return;
@@ -144,23 +144,7 @@ async function main() {
   await check(eps.slice(0, 2));
   await check(eps.slice(2));
 
-  for (let round = 1; round <= opts.rounds; round++) {
-    console.log(
-      `\nRound ${round}/${opts.rounds}: ${opts.warmup} s warmup + ${opts.duration} s each, ${opts.connections} connections`,
-    );
-    for (const ep of round % 2 ? eps : [...eps].reverse()) {
-      const run = await measure(
-        { url: `http://127.0.0.1:${ep.server.port}${ep.path}`, headers: ep.headers },
-        opts,
-        ep.server.pid,
-      );
-      ep.runs.push(run);
-      console.log(
-        `  ${ep.label}: ${Math.round(run.reqPerSec)} req/s, p50 ${fmt(run.p50Ms, 2)} ms, ${run.non2xx} non-2xx`,
-      );
-    }
-  }
-  for (const ep of eps) ep.load = aggregateRuns(ep.runs, median);
+  await interleavedRounds(eps, opts, median);
   const baseOf = (ep) => eps.find((e) => e.key === `${ep.strategy}-unscoped`).load;
   const ratio = (ep, k) => {
     const base = baseOf(ep);

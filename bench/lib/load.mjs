@@ -166,3 +166,28 @@ export function aggregateRuns(runs, median) {
     otherCpu: median(runs.map((r) => r.otherCpu)),
   };
 }
+
+/**
+ * `opts.rounds` interleaved rounds over endpoints `{ label, path, headers, server: { port, pid } }`:
+ * each endpoint once per round, the order reversed every other round so none always runs first;
+ * then each endpoint's `load` is the median of its runs (`ep.runs` keeps them).
+ */
+export async function interleavedRounds(eps, opts, median) {
+  for (let round = 1; round <= opts.rounds; round++) {
+    console.log(
+      `\nRound ${round}/${opts.rounds}: ${opts.warmup} s warmup + ${opts.duration} s each, ${opts.connections} connections`,
+    );
+    for (const ep of round % 2 ? eps : [...eps].reverse()) {
+      const run = await measure(
+        { url: `http://127.0.0.1:${ep.server.port}${ep.path}`, headers: ep.headers },
+        opts,
+        ep.server.pid,
+      );
+      (ep.runs ??= []).push(run);
+      console.log(
+        `  ${ep.label}: ${Math.round(run.reqPerSec)} req/s, p50 ${run.p50Ms.toFixed(2)} ms, ${run.non2xx} non-2xx`,
+      );
+    }
+  }
+  for (const ep of eps) ep.load = aggregateRuns(ep.runs, median);
+}

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Comment, Post, Tenant, User } from '../entities/index.js';
 import { DemoConfig } from '../config/demo-config.js';
 import { PasswordHasher } from '@kwik/auth';
-import { TenantSchemas, tenantSchemaName } from '@kwik/tenant';
+import { TenantContext, TenantSchemas } from '@kwik/tenant';
 import { DEMO_PASSWORD, DEMO_ROLES, DEMO_TENANTS, seedPosts } from './seed-data.js';
 
 /** Seeds tenants, users, posts and comments into an empty database at boot (`KWIK_SEED`). */
@@ -15,6 +15,7 @@ export class SeedService implements OnApplicationBootstrap {
     @Inject(DemoConfig) private readonly config: DemoConfig,
     private readonly dataSource: DataSource,
     @Optional() private readonly schemas?: TenantSchemas,
+    @Optional() private readonly tenants?: TenantContext,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -51,16 +52,18 @@ export class SeedService implements OnApplicationBootstrap {
     return true;
   }
 
-  /** Creates the tenant's schema (a copy of the migrated template) and fills it. */
+  /**
+   * Creates the tenant's schema (a copy of the migrated template) and fills it as the tenant: the
+   * tenancy library's session scope puts that schema first on the `search_path` of every statement.
+   */
   private async seedSchema(t: SeededTenant, now: Date): Promise<void> {
-    if (!this.schemas) throw new Error('KWIK_TENANT_STRATEGY=schema needs TenantModule in the app');
+    if (!this.schemas || !this.tenants)
+      throw new Error('KWIK_TENANT_STRATEGY=schema needs TenantModule in the app');
     const { tenant } = t;
     await this.schemas.create({ ...tenant, status: 'active', plan: null, settings: {} });
-    await this.dataSource.transaction(async (em) => {
-      const schema = tenantSchemaName(tenant.slug);
-      await em.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}", public`]);
-      await this.seedContent(em, t, now);
-    });
+    await this.tenants.run({ id: tenant.id, slug: tenant.slug }, () =>
+      this.dataSource.transaction((em) => this.seedContent(em, t, now)),
+    );
   }
 
   private async seedTenant(em: EntityManager, t: { slug: string; name: string }): Promise<SeededTenant> {

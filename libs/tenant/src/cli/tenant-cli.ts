@@ -5,7 +5,7 @@ import { escapeIdentifier } from 'pg';
 import type { MigrationInterface } from 'typeorm';
 import { createDataSource, loadDataSourceModule, type CliOutput } from '@kwik/database';
 import { TenantError, TenantErrorCode } from '../tenant.errors.js';
-import { grantSchemaTo } from '../schema/schema-grants.js';
+import { migrateTenantSchemas } from '../schema/migrate-tenant-schemas.js';
 import { TenantSchemaMigrator } from '../schema/schema-migrator.js';
 import { DEFAULT_TENANT_SCHEMA_PREFIX, tenantSchemaName } from '../schema/tenant-schema-name.js';
 
@@ -114,8 +114,7 @@ async function execute(args: TenantCliArgs, out: CliOutput): Promise<number> {
         );
       return 0;
     }
-    for (const schema of schemas) await migrator.createSchema(schema);
-    const report = await migrator.migrate(schemas, {
+    const report = await migrateTenantSchemas(dataSource, migrator, schemas, mod.tenantRole ?? 'kwik_app', {
       onProgress: (p) => {
         out.log(
           p.migration
@@ -124,11 +123,6 @@ async function execute(args: TenantCliArgs, out: CliOutput): Promise<number> {
         );
       },
     });
-    const role = mod.tenantRole ?? 'kwik_app';
-    const [exists] = (await dataSource.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [
-      role,
-    ])) as unknown[];
-    if (exists) for (const schema of schemas) await grantSchemaTo(dataSource, schema, role);
     out.log(
       `${report.total} schemas: ${report.migrated.length} migrated, ${report.upToDate.length} up to date, ${report.failed.length} failed in ${Math.round(report.durationMs)} ms (${report.concurrency.effective} at once)`,
     );

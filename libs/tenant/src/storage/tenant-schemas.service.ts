@@ -7,6 +7,7 @@ import type { TenantRecord } from '../resolution/tenant-record.js';
 import { TenantStorage } from '../registry/tenant-storage.js';
 import { cloneSchema } from '../schema/schema-cloner.js';
 import { grantSchemaTo } from '../schema/schema-grants.js';
+import { migrateTenantSchemas } from '../schema/migrate-tenant-schemas.js';
 import { TenantSchemaMigrator, type SchemaMigrationReport } from '../schema/schema-migrator.js';
 import { tenantSchemaName } from '../schema/tenant-schema-name.js';
 import { TenantError, TenantErrorCode } from '../tenant.errors.js';
@@ -53,18 +54,22 @@ export class TenantSchemas extends TenantStorage implements OnModuleInit {
       .find({ select: { slug: true } })) as { slug: string }[];
     const schemas = rows.map((r) => this.schemaOf(r));
     if (this.config.schema.template) schemas.unshift(this.config.schema.template);
-    const migrator = this.getMigrator();
-    for (const schema of schemas) await migrator.createSchema(schema);
     // Progress in the log every tenth of the way when there are many schemas (a long boot says why).
     const step = Math.max(1, Math.ceil(schemas.length / 10));
-    const report = await migrator.migrate(schemas, {
-      onProgress: (p) => {
-        onProgress?.(p.done, p.total);
-        if (schemas.length >= 20 && p.done % step === 0 && p.done < p.total)
-          this.logger.log(`Tenant schemas: ${p.done}/${p.total} migrated (${p.failed} failed)`);
+    const report = await migrateTenantSchemas(
+      this.dataSource,
+      this.getMigrator(),
+      schemas,
+      this.config.rls.role,
+      {
+        onProgress: (p) => {
+          if (p.migration) return;
+          onProgress?.(p.done, p.total);
+          if (schemas.length >= 20 && p.done % step === 0 && p.done < p.total)
+            this.logger.log(`Tenant schemas: ${p.done}/${p.total} migrated (${p.failed} failed)`);
+        },
       },
-    });
-    for (const schema of schemas) await grantSchemaTo(this.dataSource, schema, this.config.rls.role);
+    );
     this.logger.log(
       `Tenant schemas: ${report.migrated.length} migrated, ${report.upToDate.length} up to date, ${report.failed.length} failed (${Math.round(report.durationMs)} ms)`,
     );
