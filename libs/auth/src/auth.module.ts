@@ -4,6 +4,7 @@ import { KWIK_REDIS, KwikConfig, type KwikRedisClient } from '@kwik/core';
 import { AccessControl } from './access/access-control.service.js';
 import { AuthGuard } from './access/auth.guard.js';
 import { Authenticator } from './access/authenticator.js';
+import { AuthRouteRule } from './access/auth-route-rule.js';
 import { RoleRegistry } from './access/role-registry.service.js';
 import { ApiKeyCodec } from './api-keys/api-key.codec.js';
 import { ApiKeyService } from './api-keys/api-key.service.js';
@@ -106,6 +107,7 @@ import { UserAccounts } from './users/user-accounts.service.js';
     AuthService,
     AccessControl,
     Authenticator,
+    AuthRouteRule,
     AuthGuard,
     { provide: APP_GUARD, useExisting: AuthGuard },
   ],

@@ -53,6 +53,12 @@ function resolve<T extends ObjectLiteral, C extends object, U extends object>(
   const maxItems = options.bulk?.maxItems ?? 100;
   if (!Number.isInteger(maxItems) || maxItems < 1)
     throw invalid(`${name}: bulk.maxItems must be a whole number of at least 1 (got ${String(maxItems)}).`);
+  const decorators = options.decorators ?? {};
+  const unknownRoutes = Object.keys(decorators).filter((op) => !(CRUD_OPERATIONS as readonly string[]).includes(op));
+  if (unknownRoutes.length)
+    throw invalid(
+      `${name}: decorators names ${unknownRoutes.join(', ')}; the operations are ${CRUD_OPERATIONS.join(', ')}.`,
+    );
   const alias = options.alias ?? name.charAt(0).toLowerCase() + name.slice(1);
   if (!IDENTIFIER.test(alias)) throw invalid(`${name}: alias must be a plain identifier (got "${alias}").`);
   return Object.freeze({
@@ -64,6 +70,7 @@ function resolve<T extends ObjectLiteral, C extends object, U extends object>(
     alias,
     maxItems,
     enabled,
+    decorators: Object.freeze({ ...decorators }),
     name,
   });
 }

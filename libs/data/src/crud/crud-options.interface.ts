@@ -42,6 +42,13 @@ export interface CrudOptions<T extends ObjectLiteral, C extends object = object,
   bulk?: CrudBulkOptions;
   /** Routes not to serve (no route is registered: requests get a 404). @default [] */
   disable?: readonly CrudOperation[];
+  /**
+   * More method decorators per route, applied after the route's own (caching, rate limits,
+   * permissions...), e.g. `{ list: [Cache({ ttl: '30s', vary: ['user'], tags: ['posts'] })],
+   * update: [CacheEvict({ tags: ['posts'] })] }`.
+   * @default {}
+   */
+  decorators?: Partial<Record<CrudOperation, readonly MethodDecorator[]>>;
 }
 
 /** {@link CrudOptions} checked and defaulted once, when `CrudController()` runs. */
@@ -54,6 +61,7 @@ export interface ResolvedCrudOptions<T extends ObjectLiteral, C extends object, 
   readonly alias: string;
   readonly maxItems: number;
   readonly enabled: ReadonlySet<CrudOperation>;
+  readonly decorators: Partial<Record<CrudOperation, readonly MethodDecorator[]>>;
   /** The entity's name in messages (`Post`). */
   readonly name: string;
 }
