@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@kwik/auth';
+import { CacheModule } from '@kwik/cache';
 import { KwikModule } from '@kwik/core';
 import { DataModule } from '@kwik/data';
 import { SecurityModule } from '@kwik/security';
@@ -41,6 +42,8 @@ import { SeedService } from './seed/seed.service.js';
       useFactory: demoTenantOptions,
       adminPath: 'api/tenants',
     }),
+    // Redis when REDIS_URL is set (shared by every instance), a bounded in-process LRU otherwise.
+    CacheModule.forRoot({ defaultTtl: '30s' }),
     PostsModule,
   ],
   providers: [SeedService],

@@ -21,20 +21,33 @@ export type DemoStrategy = 'shared' | 'schema';
 /** Both tenancy strategies, for `describe.each(STRATEGIES)`. */
 export const STRATEGIES: readonly DemoStrategy[] = ['shared', 'schema'];
 
+/** Extras of {@link startDemo}. */
+export interface StartDemoOptions {
+  /** More environment for the app (e.g. `REDIS_URL`). */
+  env?: Record<string, string>;
+  /** Boot on this existing database (a second instance of the same deployment); it is not dropped. */
+  databaseUrl?: string;
+}
+
 /**
  * Boots the demo in-process on a new database (migrated and seeded at boot) and listens on
  * 127.0.0.1, with tenants kept apart by `strategy`.
  */
-export async function startDemo(strategy: DemoStrategy = 'shared'): Promise<DemoUnderTest> {
-  const db = await createTestDatabase('demo');
-  const saved = {
-    DATABASE_URL: process.env.DATABASE_URL,
-    LOG_LEVEL: process.env.LOG_LEVEL,
-    KWIK_TENANT_STRATEGY: process.env.KWIK_TENANT_STRATEGY,
+export async function startDemo(
+  strategy: DemoStrategy = 'shared',
+  options: StartDemoOptions = {},
+): Promise<DemoUnderTest> {
+  const db = options.databaseUrl
+    ? { url: options.databaseUrl, drop: () => Promise.resolve() }
+    : await createTestDatabase('demo');
+  const env: Record<string, string> = {
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'silent',
+    KWIK_TENANT_STRATEGY: strategy,
+    ...options.env,
   };
-  process.env.DATABASE_URL = db.url;
-  process.env.LOG_LEVEL = 'silent';
-  process.env.KWIK_TENANT_STRATEGY = strategy;
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
   try {
     const app = await createKwikApp(AppModule, { handleSignals: false });
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -51,6 +51,14 @@ function createStore(options: ResolvedCacheOptions): CacheStore {
     CacheRouteInterceptor,
     CacheEvictInterceptor,
   ],
-  exports: [CacheService, CacheStats, CacheStore, CACHE_MANAGER, HttpCache, CacheRouteInterceptor, CacheEvictInterceptor],
+  exports: [
+    CacheService,
+    CacheStats,
+    CacheStore,
+    CACHE_MANAGER,
+    HttpCache,
+    CacheRouteInterceptor,
+    CacheEvictInterceptor,
+  ],
 })
 export class CacheModule extends CacheConfigurableModule {}

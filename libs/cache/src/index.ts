@@ -30,3 +30,19 @@ export { CacheStore, CacheStoreUnavailable } from './store/cache-store.js';
 export type { CacheEntry, TagVersions } from './store/cache-entry.js';
 export { MemoryCacheStore, type MemoryCacheStoreOptions } from './drivers/memory-cache.store.js';
 export { RedisCacheStore, type RedisCacheStoreOptions } from './drivers/redis-cache.store.js';
+
+export { QueryCache, type QueryCacheSettings } from './query/query-cache.js';
+export {
+  QUERY_CACHE_IDENTIFIER_PREFIX,
+  cacheFind,
+  cacheQuery,
+  queryCacheIdentifier,
+  queryCacheTags,
+  type QueryCacheOptions,
+} from './query/query-cache-identifier.js';
+export {
+  KwikQueryResultCache,
+  QUERY_CACHE_ALL_TAG,
+  type KwikQueryResultCacheSettings,
+  type TypeOrmCacheOption,
+} from './query/kwik-query-result-cache.js';

@@ -14,7 +14,10 @@ const json = async (res: Response | Promise<Response>): Promise<Body> => (await 
 
 const STORES = [
   { name: 'memory', options: { store: 'memory' as const } },
-  { name: 'redis', options: { store: 'redis' as const, redis: { url: REDIS_URL, keyPrefix: uniqueKeyPrefix('http') } } },
+  {
+    name: 'redis',
+    options: { store: 'redis' as const, redis: { url: REDIS_URL, keyPrefix: uniqueKeyPrefix('http') } },
+  },
 ];
 
 describe.each(STORES)('HTTP caching on the $name store', ({ options }) => {

@@ -5,8 +5,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestContext } from '@kwik/core';
 import { SqlObserver } from '@kwik/database';
-import { CacheService, CacheStats, type CacheModuleOptions } from '@kwik/cache';
-import { queryCacheIdentifier } from '../src/query/query-cache-identifier.js';
+import { CacheService, CacheStats, queryCacheIdentifier, type CacheModuleOptions } from '@kwik/cache';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.js';
 import { bootQueryCacheApp, PostsReader, TENANT_SCHEMAS_SQL } from './fixtures/query-cache-app.js';
 
@@ -113,6 +112,18 @@ describe.each<[string, () => CacheModuleOptions]>([
     await results.clear();
     expect(await counted('acme', () => posts.titles())).toMatchObject({ queries: 1 });
     expect(await counted('acme', () => posts.titles())).toMatchObject({ queries: 0 });
+  });
+
+  it('bypasses the cache inside a transaction: its own writes are seen, and never shared', async () => {
+    const cached = await counted('globex', () => posts.titles());
+    const inside = context.run({ tenant: { id: 'globex' } }, () =>
+      posts.addInTransaction('uncommitted', true),
+    );
+    await expect(inside).rejects.toThrow('rolled back');
+    expect(await counted('globex', () => posts.titles())).toEqual({ value: cached.value, queries: 0 });
+    expect(await counted('globex', () => posts.addInTransaction('committed', false))).toMatchObject({
+      value: [...cached.value, 'committed'],
+    });
   });
 
   it('leaves queries that do not ask for the cache alone', async () => {

@@ -1,12 +1,20 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AccessControl, ApiAuthenticated, HasPermission } from '@kwik/auth';
+import { Cache, CacheEvict } from '@kwik/cache';
 import { CrudController } from '@kwik/data';
 import { Post as PostEntity } from '../entities/index.js';
 import { CommentsService } from './comments.service.js';
 import { CreateCommentDto, CreatePostDto, PostIdParams, UpdatePostDto } from './dto/post.dto.js';
 import { toCommentView, toPostView, type PostView } from './post.view.js';
 import { PostShape } from './post.shape.js';
+
+/**
+ * Reads are cached per tenant and per user (what a user may read depends on their permissions,
+ * checked inside the CRUD hooks); every write evicts the `posts` tag, on every instance.
+ */
+const CACHED_READ = Cache({ ttl: '30s', vary: ['tenant', 'user'], tags: ['posts'] });
+const EVICTS_POSTS = CacheEvict({ tags: ['posts'] });
 
 /**
  * `/api/posts` (DEMO.md "Posts"): the shaped list, item CRUD with ETags and If-Match, and bulk
@@ -24,6 +32,14 @@ export class PostsController extends CrudController({
   relations: ['author'],
   alias: 'post',
   bulk: { maxItems: 100 },
+  decorators: {
+    list: [CACHED_READ],
+    get: [CACHED_READ],
+    create: [EVICTS_POSTS],
+    update: [EVICTS_POSTS],
+    delete: [EVICTS_POSTS],
+    bulk: [EVICTS_POSTS],
+  },
 }) {
   constructor(
     private readonly comments: CommentsService,

@@ -15,5 +15,8 @@ import { normalizeEvictOptions } from './normalize-cache-options.js';
  */
 export function CacheEvict(options: CacheEvictOptions): MethodDecorator {
   const normalized = normalizeEvictOptions(options);
-  return applyDecorators(SetMetadata(CACHE_EVICT_METADATA, normalized), UseInterceptors(CacheEvictInterceptor));
+  return applyDecorators(
+    SetMetadata(CACHE_EVICT_METADATA, normalized),
+    UseInterceptors(CacheEvictInterceptor),
+  );
 }

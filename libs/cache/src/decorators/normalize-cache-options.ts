@@ -33,7 +33,9 @@ function checkTags(tags: unknown, where: string): CacheTags {
   if (tags === undefined) return [];
   if (typeof tags === 'function') return tags as CacheTags;
   if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || t.length === 0))
-    throw invalid(`${where} tags must be an array of non-empty strings, or a function of the arguments returning one.`);
+    throw invalid(
+      `${where} tags must be an array of non-empty strings, or a function of the arguments returning one.`,
+    );
   return Object.freeze([...(tags as string[])]);
 }
 
@@ -54,7 +56,10 @@ export function normalizeCacheOptions(options: CacheOptions = {}): NormalizedCac
       `@Cache() vary has ${JSON.stringify(item)}; use 'user', 'tenant', 'query', 'version' or 'header:<name>'.`,
     );
   }
-  if (options.cacheControl !== undefined && (typeof options.cacheControl !== 'string' || /[\r\n]/.test(options.cacheControl)))
+  if (
+    options.cacheControl !== undefined &&
+    (typeof options.cacheControl !== 'string' || /[\r\n]/.test(options.cacheControl))
+  )
     throw invalid('@Cache() cacheControl must be a header value on one line.');
   if (options.key !== undefined && (typeof options.key !== 'string' || options.key.length === 0))
     throw invalid('@Cache() key must be a non-empty string.');
@@ -78,7 +83,8 @@ export function normalizeCacheOptions(options: CacheOptions = {}): NormalizedCac
 /** Checks `@CacheEvict()` options. */
 export function normalizeEvictOptions(options: CacheEvictOptions): NormalizedEvictOptions {
   const tags = checkTags(options?.tags, '@CacheEvict()');
-  if (Array.isArray(tags) && tags.length === 0) throw invalid('@CacheEvict() needs tags: @CacheEvict({ tags: [\'posts\'] }).');
+  if (Array.isArray(tags) && tags.length === 0)
+    throw invalid("@CacheEvict() needs tags: @CacheEvict({ tags: ['posts'] }).");
   return Object.freeze({ tags });
 }
 

@@ -17,7 +17,10 @@ export class CacheEvictInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const options = this.reflector.get<NormalizedEvictOptions | undefined>(CACHE_EVICT_METADATA, context.getHandler());
+    const options = this.reflector.get<NormalizedEvictOptions | undefined>(
+      CACHE_EVICT_METADATA,
+      context.getHandler(),
+    );
     if (!options || context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<unknown>();
     return next.handle().pipe(

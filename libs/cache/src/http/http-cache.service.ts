@@ -143,7 +143,12 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
    * Called by the route's interceptor: links Fastify's route to its plan (learned on the route's
    * first request), and prepares the capture of a request the `preHandler` hook could not place.
    */
-  learn(request: FastifyRequest, reply: FastifyReply, controller: Function, handler: Function): Promise<void> | undefined {
+  learn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    controller: Function,
+    handler: Function,
+  ): Promise<void> | undefined {
     if (this.states.has(request)) return undefined;
     const plan = this.plans.find(controller, handler);
     if (!plan) return undefined;
@@ -158,7 +163,13 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
     const tags = tagsOf(plan.options.tags, [request]);
     return this.cache.lookup(key, tags).then((found) => {
       this.cache.stats.record(plan.name, found.state === 'bypass' ? 'bypass' : 'miss');
-      const state = this.stateFor(plan, key, tags, found.versions, found.state === 'bypass' ? 'BYPASS' : 'MISS');
+      const state = this.stateFor(
+        plan,
+        key,
+        tags,
+        found.versions,
+        found.state === 'bypass' ? 'BYPASS' : 'MISS',
+      );
       // Nest already applied the route's @Header()s: they belong to the response, not to the hooks.
       const before: Record<string, unknown> = { ...reply.getHeaders() };
       for (const { name } of (Reflect.getMetadata(HEADERS_METADATA, handler) ?? []) as { name: string }[])
@@ -202,11 +213,21 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
     if (!refresh && (found.state === 'hit' || found.state === 'stale')) {
       stats.record(plan.name, found.state);
       if (found.state === 'stale') this.refreshInBackground(key, request);
-      return this.serve(plan, found.entry!.value as HttpRecord, found.state === 'hit' ? 'HIT' : 'STALE', request, reply);
+      return this.serve(
+        plan,
+        found.entry!.value as HttpRecord,
+        found.state === 'hit' ? 'HIT' : 'STALE',
+        request,
+        reply,
+      );
     }
     stats.record(plan.name, found.state === 'bypass' ? 'bypass' : 'miss');
     if (found.state === 'bypass' || request.method !== 'GET') {
-      this.begin(request, reply, this.stateFor(plan, key, tags, found.versions, found.state === 'bypass' ? 'BYPASS' : 'MISS'));
+      this.begin(
+        request,
+        reply,
+        this.stateFor(plan, key, tags, found.versions, found.state === 'bypass' ? 'BYPASS' : 'MISS'),
+      );
       return false;
     }
     // A flight settled after this lookup began answers it too (its result was stored meanwhile).
@@ -272,12 +293,19 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
     return true;
   }
 
-  private async capture(state: RequestState, request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+  private async capture(
+    state: RequestState,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+  ): Promise<void> {
     const options = state.plan.options;
     reply.header(X_CACHE_HEADER, state.outcome);
     if (options.cacheControl && reply.statusCode < 400) reply.header('cache-control', options.cacheControl);
-    if (options.varyHeaders.length) reply.header('vary', mergeVary(reply.getHeader('vary'), options.varyHeaders));
-    const body = typeof payload === 'string' ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : undefined;
+    if (options.varyHeaders.length)
+      reply.header('vary', mergeVary(reply.getHeader('vary'), options.varyHeaders));
+    const body =
+      typeof payload === 'string' ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : undefined;
     const storable =
       state.outcome === 'MISS' &&
       request.method === 'GET' &&
@@ -358,7 +386,9 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
       .then(
         (response) => {
           if (response.statusCode >= 400)
-            this.logger.warn(`Background refresh of ${request.url} answered ${response.statusCode}; the stale entry stays until it expires.`);
+            this.logger.warn(
+              `Background refresh of ${request.url} answered ${response.statusCode}; the stale entry stays until it expires.`,
+            );
         },
         (error: unknown) => this.logger.warn(`Background refresh of ${request.url} failed: ${String(error)}`),
       )
@@ -367,9 +397,14 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
 }
 
 function mergeVary(existing: unknown, names: readonly string[]): string {
-  const current = typeof existing === 'string' ? existing.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const current =
+    typeof existing === 'string'
+      ? existing
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
   const lower = new Set(current.map((s) => s.toLowerCase()));
   for (const name of names) if (!lower.has(name)) current.push(name);
   return current.join(', ');
 }
-

@@ -120,7 +120,12 @@ export class RoutePlans {
     return plan.guards;
   }
 
-  private check(controller: Function, handler: Function, methodName: string, options: NormalizedCacheOptions): void {
+  private check(
+    controller: Function,
+    handler: Function,
+    methodName: string,
+    options: NormalizedCacheOptions,
+  ): void {
     const where = `${controller.name}.${methodName}`;
     const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
     if (method !== undefined && method !== RequestMethod.GET)

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RequestContext } from '@kwik/core';
-import type { DataSourceOptions } from 'typeorm';
+import type { DataSourceOptions, QueryRunner } from 'typeorm';
 import type { CacheService } from '../engine/cache.service.js';
 import type { TagVersions } from '../store/cache-entry.js';
 import { queryCacheTags } from './query-cache-identifier.js';
@@ -48,6 +48,8 @@ type MissRecord = TypeOrmQueryResultCacheOptions & { [VERSIONS]?: TagVersions };
  *   result (not the routes' and methods' entries).
  * - An entry remembers the tag versions read before the query ran, so an invalidation that lands
  *   while the query runs is never undone by storing its (older) result.
+ * - A query inside a transaction bypasses the cache both ways: it must see the transaction's own
+ *   writes, and its result must not be shared before (or if never) the transaction commits.
  * - A store that is down is bypassed: the query runs against the database.
  *
  * `connect()`, `disconnect()` and `synchronize()` do nothing: `CacheService` owns the store's
@@ -72,12 +74,17 @@ export class KwikQueryResultCache implements TypeOrmQueryResultCache {
   /**
    * The cached record of the query, or — on a miss — an expired record TypeORM hands back to
    * {@link storeInCache} (carrying the tag versions read now); `undefined` when the store is
-   * unavailable or caching is off.
+   * unavailable, caching is off, or the query runs in a transaction.
    */
   async getFromCache(
     options: TypeOrmQueryResultCacheOptions,
+    queryRunner?: QueryRunner,
   ): Promise<TypeOrmQueryResultCacheOptions | undefined> {
     const tags = this.tagsOf(options.identifier);
+    if (queryRunner?.isTransactionActive) {
+      this.cache.stats.record(this.nameOf(tags), 'bypass');
+      return undefined;
+    }
     const found = await this.cache.lookup(this.keyOf(options, tags), tags);
     this.cache.stats.record(this.nameOf(tags), found.state);
     if (found.state === 'hit') return found.entry!.value as TypeOrmQueryResultCacheOptions;
@@ -91,7 +98,9 @@ export class KwikQueryResultCache implements TypeOrmQueryResultCache {
   async storeInCache(
     options: TypeOrmQueryResultCacheOptions,
     savedCache: TypeOrmQueryResultCacheOptions | undefined,
+    queryRunner?: QueryRunner,
   ): Promise<void> {
+    if (queryRunner?.isTransactionActive) return;
     const tags = this.tagsOf(options.identifier);
     const key = this.keyOf(options, tags);
     let versions = (savedCache as MissRecord | undefined)?.[VERSIONS];

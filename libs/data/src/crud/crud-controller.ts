@@ -54,7 +54,9 @@ function resolve<T extends ObjectLiteral, C extends object, U extends object>(
   if (!Number.isInteger(maxItems) || maxItems < 1)
     throw invalid(`${name}: bulk.maxItems must be a whole number of at least 1 (got ${String(maxItems)}).`);
   const decorators = options.decorators ?? {};
-  const unknownRoutes = Object.keys(decorators).filter((op) => !(CRUD_OPERATIONS as readonly string[]).includes(op));
+  const unknownRoutes = Object.keys(decorators).filter(
+    (op) => !(CRUD_OPERATIONS as readonly string[]).includes(op),
+  );
   if (unknownRoutes.length)
     throw invalid(
       `${name}: decorators names ${unknownRoutes.join(', ')}; the operations are ${CRUD_OPERATIONS.join(', ')}.`,

@@ -145,6 +145,7 @@ export function decorateCrudRoutes(target: abstract new (...args: never[]) => un
     Reflect.defineMetadata('design:paramtypes', route.types, proto, name);
     route.params.forEach((decorate, index) => decorate(proto, name, index));
     const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;
-    for (const decorate of [...route.method, ...(o.decorators[name] ?? [])]) decorate(proto, name, descriptor);
+    for (const decorate of [...route.method, ...(o.decorators[name] ?? [])])
+      decorate(proto, name, descriptor);
   }
 }
