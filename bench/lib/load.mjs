@@ -58,11 +58,13 @@ function fromAutocannon(r, hist) {
   };
 }
 
-function runAutocannon({ url, headers, connections, duration }) {
+function runAutocannon({ url, headers, connections, duration, idReplacement = false }) {
   const hist = new LatencyHistogram();
   const instance = autocannon({
     url,
     headers,
+    // `[<id>]` in a header or the URL becomes a new id on every request (unique cache keys).
+    idReplacement,
     connections,
     duration,
     pipelining: 1,
@@ -119,7 +121,14 @@ function runWrk({ url, headers, connections, duration }) {
  */
 export async function measure(target, opts, serverPid) {
   const run = opts.tool === 'wrk' ? runWrk : runAutocannon;
-  const base = { url: target.url, headers: target.headers ?? {}, connections: opts.connections };
+  const base = {
+    url: target.url,
+    headers: target.headers ?? {},
+    connections: opts.connections,
+    idReplacement: target.idReplacement ?? false,
+  };
+  if (base.idReplacement && opts.tool === 'wrk')
+    throw new Error('idReplacement needs autocannon (--tool autocannon)');
   if (opts.warmup > 0) await run({ ...base, duration: opts.warmup });
   const t0 = performance.now();
   const [server0, self0, all0] = [cpuTimeMs(serverPid), selfCpuMs(), machineBusyMs()];
@@ -179,7 +188,11 @@ export async function interleavedRounds(eps, opts, median) {
     );
     for (const ep of round % 2 ? eps : [...eps].reverse()) {
       const run = await measure(
-        { url: `http://127.0.0.1:${ep.server.port}${ep.path}`, headers: ep.headers },
+        {
+          url: `http://127.0.0.1:${ep.server.port}${ep.path}`,
+          headers: ep.headers,
+          idReplacement: ep.idReplacement,
+        },
         opts,
         ep.server.pid,
       );

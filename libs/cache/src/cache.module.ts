@@ -15,6 +15,7 @@ import { CacheRouteInterceptor } from './http/cache-route.interceptor.js';
 import { HttpCache } from './http/http-cache.service.js';
 import { RoutePlans } from './http/route-plans.js';
 import { MethodCacheExplorer } from './methods/method-cache.explorer.js';
+import { QueryCache } from './query/query-cache.js';
 import { CacheStore } from './store/cache-store.js';
 
 function createStore(options: ResolvedCacheOptions): CacheStore {
@@ -48,6 +49,7 @@ function createStore(options: ResolvedCacheOptions): CacheStore {
     RoutePlans,
     HttpCache,
     MethodCacheExplorer,
+    QueryCache,
     CacheRouteInterceptor,
     CacheEvictInterceptor,
   ],

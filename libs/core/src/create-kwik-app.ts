@@ -1,7 +1,7 @@
 import { Logger, type NestApplicationOptions, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { KwikConfig } from './config/kwik-config.js';
 import { KwikError } from './errors/kwik.error.js';
 import { DEFAULT_PROBLEM_TYPE_BASE, PROBLEM_CONTENT_TYPE, ProblemKind } from './errors/problem.types.js';
@@ -31,6 +31,16 @@ export interface CreateKwikAppOptions {
   shutdownTimeoutMs?: number;
   /** How long shutdown keeps serving with readiness at 503 before closing. @default config `SHUTDOWN_DELAY_MS` (0) */
   shutdownDelayMs?: number;
+  /**
+   * Registers Fastify plugins (compression, multipart, ...) before the routes are: plugins that
+   * attach hooks per route (`@fastify/compress`) then see every route, and those route hooks run
+   * after the libraries' app-wide ones (the cache stores a response before it is compressed, and
+   * its replays are compressed for each client's `Accept-Encoding`).
+   *
+   * @example
+   * createKwikApp(AppModule, { plugins: (fastify) => fastify.register(compress) })
+   */
+  plugins?: (fastify: FastifyInstance) => unknown;
   /** Extra Nest application options (`logger`, `cors`, ...). */
   nest?: Omit<NestApplicationOptions, 'bufferLogs' | 'abortOnError' | 'autoFlushLogs'>;
 }
@@ -94,6 +104,7 @@ export async function createKwikApp(
   typeBase = kwikOptions.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
   registerLivenessRoute(adapter.getInstance());
   if (kwikOptions.docs !== false) setupOpenApi(app, kwikOptions.docs ?? {});
+  if (options.plugins) await options.plugins(adapter.getInstance());
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 

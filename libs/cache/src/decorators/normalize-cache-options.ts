@@ -49,7 +49,7 @@ export function normalizeCacheOptions(options: CacheOptions = {}): NormalizedCac
     if (typeof item === 'string' && item.startsWith('header:')) {
       const name = item.slice('header:'.length).trim().toLowerCase();
       if (!HEADER_NAME.test(name)) throw invalid(`@Cache() vary '${item}' does not name a valid header.`);
-      headers.push(name);
+      if (!headers.includes(name)) headers.push(name);
       continue;
     }
     throw invalid(

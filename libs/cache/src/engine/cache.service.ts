@@ -267,7 +267,9 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       .tagVersions(spec.tags)
       .then((versions) => this.computeOnce(spec, versions, compute))
       .catch((error: unknown) =>
-        this.logger.warn(`Background refresh of ${spec.name} failed: ${(error as Error).message ?? String(error)}`),
+        this.logger.warn(
+          `Background refresh of ${spec.name} failed: ${(error as Error).message ?? String(error)}`,
+        ),
       )
       .finally(() => this.refreshing.delete(spec.key));
   }

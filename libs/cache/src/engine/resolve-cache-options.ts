@@ -21,12 +21,16 @@ function invalid(message: string): CacheError {
 
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
   const n = value ?? fallback;
-  if (!Number.isInteger(n) || n < 1) throw invalid(`${what} must be a whole number of at least 1 (got ${String(value)}).`);
+  if (!Number.isInteger(n) || n < 1)
+    throw invalid(`${what} must be a whole number of at least 1 (got ${String(value)}).`);
   return n;
 }
 
 /** Checks and defaults the options; `envRedisUrl` is `REDIS_URL` from the app's config. */
-export function resolveCacheOptions(options: CacheModuleOptions, envRedisUrl: string | undefined): ResolvedCacheOptions {
+export function resolveCacheOptions(
+  options: CacheModuleOptions,
+  envRedisUrl: string | undefined,
+): ResolvedCacheOptions {
   const redisUrl = options.redis?.url ?? envRedisUrl ?? undefined;
   const store = options.store ?? (redisUrl ? 'redis' : 'memory');
   if (store !== 'memory' && store !== 'redis')
@@ -48,7 +52,10 @@ export function resolveCacheOptions(options: CacheModuleOptions, envRedisUrl: st
     maxBytes: positiveInteger(options.memory?.maxBytes, 64 * 1024 * 1024, 'CacheModule memory.maxBytes'),
     defaultTtlMs: toMilliseconds(options.defaultTtl ?? '1m', 'CacheModule defaultTtl'),
     lockTimeoutMs: toMilliseconds(options.lockTimeout ?? '5s', 'CacheModule lockTimeout'),
-    unavailableLogIntervalMs: toMilliseconds(options.unavailableLogInterval ?? '30s', 'CacheModule unavailableLogInterval'),
+    unavailableLogIntervalMs: toMilliseconds(
+      options.unavailableLogInterval ?? '30s',
+      'CacheModule unavailableLogInterval',
+    ),
     enabled: options.enabled ?? true,
   });
 }

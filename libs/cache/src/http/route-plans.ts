@@ -22,6 +22,11 @@ export interface RoutePlan {
 }
 
 const PASSED = Symbol('kwik cache guards passed');
+
+/** What a hit's stand-in handler answers when the guards let it through. */
+function passGuards(): symbol {
+  return PASSED;
+}
 /** The metadata key under which `@Get()` & co. record the HTTP method (`@nestjs/common`'s METHOD_METADATA). */
 const METHOD_METADATA = 'method';
 
@@ -99,9 +104,7 @@ export class RoutePlans {
     if (plan.guards) return plan.guards;
     // A stand-in handler with the route's metadata: the guards read @Public(), @HasPermission(),
     // @RateLimit() ... from it, and it answers "passed" instead of running the real handler.
-    const standIn = function (): symbol {
-      return PASSED;
-    };
+    const standIn = passGuards.bind(undefined);
     for (const key of Reflect.getMetadataKeys(plan.handler))
       Reflect.defineMetadata(key, Reflect.getMetadata(key, plan.handler), standIn);
     Object.defineProperty(standIn, 'name', { value: plan.handler.name });

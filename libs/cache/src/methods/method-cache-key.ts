@@ -2,14 +2,24 @@ import type { KwikPrincipal, KwikTenantRef } from '@kwik/core';
 import type { NormalizedCacheOptions } from '../decorators/normalize-cache-options.js';
 import { stableArgs } from './stable-args.js';
 
-/** What a method's key reads from the request context (a `RequestContext` fits as is). */
+/**
+ * What a method's key reads from the request context (a `RequestContext` fits as is).
+ *
+ * @example
+ * const context: MethodKeyContext = { tenant: { id: 'acme' }, principal: { id: 'u1', kind: 'user' } };
+ */
 export interface MethodKeyContext {
   readonly tenant?: KwikTenantRef;
   readonly principal?: KwikPrincipal;
   readonly apiVersion?: string;
 }
 
-/** The parts of a `@Cache()` method's key. */
+/**
+ * The parts of a `@Cache()` declaration its method keys depend on (a `NormalizedCacheOptions` fits).
+ *
+ * @example
+ * const options: MethodKeyOptions = { key: undefined, shared: false, varyUser: true, varyTenant: false, varyVersion: false };
+ */
 export interface MethodKeyOptions extends Pick<
   NormalizedCacheOptions,
   'key' | 'shared' | 'varyUser' | 'varyTenant' | 'varyVersion'

@@ -7,10 +7,20 @@ import {
 import type { CacheService } from '../engine/cache.service.js';
 import { methodCacheKey } from './method-cache-key.js';
 
-/** A provider method, as found on its instance. */
+/**
+ * A provider method, as found on its instance.
+ *
+ * @example
+ * const original = (instance as Record<string, AnyMethod>)[methodName];
+ */
 export type AnyMethod = (...args: unknown[]) => unknown;
 
-/** What the wrappers need from the app. */
+/**
+ * What the wrappers need from the app.
+ *
+ * @example
+ * const deps: MethodCacheDeps = { cache: app.get(CacheService), context: app.get(RequestContext) };
+ */
 export interface MethodCacheDeps {
   readonly cache: CacheService;
   readonly context: RequestContext;

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { CacheError, CacheErrorCode } from '../cache.errors.js';
 
-/** Serialized arguments longer than this are replaced by their SHA-1 (keys stay short in Redis). */
+/**
+ * Serialized arguments longer than this are replaced by their SHA-1 (keys stay short in Redis).
+ *
+ * @example
+ * stableArgs(['x'.repeat(STABLE_ARGS_MAX_LENGTH)], 'Svc.find').startsWith('#') // true
+ */
 export const STABLE_ARGS_MAX_LENGTH = 200;
 
 function refuse(where: string, path: string, what: string): CacheError {

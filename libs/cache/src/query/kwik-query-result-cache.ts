@@ -5,16 +5,37 @@ import type { CacheService } from '../engine/cache.service.js';
 import type { TagVersions } from '../store/cache-entry.js';
 import { queryCacheTags } from './query-cache-identifier.js';
 
-/** TypeORM's `cache` data-source option, in its object form. */
+/**
+ * TypeORM's `cache` data-source option, in its object form.
+ *
+ * @example
+ * const cache: TypeOrmCacheOption = queryCache.typeormOption();
+ */
 export type TypeOrmCacheOption = Extract<NonNullable<DataSourceOptions['cache']>, object>;
 
-/** TypeORM's `QueryResultCache` interface (what a `cache.provider` returns). */
+/**
+ * TypeORM's `QueryResultCache` interface (what a `cache.provider` returns), taken from its public
+ * `DataSourceOptions` rather than a deep import.
+ *
+ * @example
+ * const results: TypeOrmQueryResultCache | undefined = dataSource.queryResultCache;
+ */
 export type TypeOrmQueryResultCache = ReturnType<NonNullable<TypeOrmCacheOption['provider']>>;
 
-/** What TypeORM hands a `QueryResultCache`: the query, its identifier, the duration, the result. */
+/**
+ * What TypeORM hands a `QueryResultCache`: the query, its identifier, the duration, the result.
+ *
+ * @example
+ * const options: TypeOrmQueryResultCacheOptions = { query: 'SELECT 1 -- PARAMETERS: []', duration: 60_000 };
+ */
 export type TypeOrmQueryResultCacheOptions = Parameters<TypeOrmQueryResultCache['getFromCache']>[0];
 
-/** Settings of {@link KwikQueryResultCache}. */
+/**
+ * Settings of {@link KwikQueryResultCache}.
+ *
+ * @example
+ * queryCache.typeormOption({ varyUser: true });
+ */
 export interface KwikQueryResultCacheSettings {
   /**
    * Also key results by the principal (`RequestContext.principal`): for row-level security
@@ -24,7 +45,12 @@ export interface KwikQueryResultCacheSettings {
   varyUser?: boolean;
 }
 
-/** Every query result carries this tag: `clear()` drops them all at once, on every instance. */
+/**
+ * Every query result carries this tag: `clear()` drops them all at once, on every instance.
+ *
+ * @example
+ * await cacheService.invalidate({ tags: [QUERY_CACHE_ALL_TAG] }); // what queryResultCache.clear() does
+ */
 export const QUERY_CACHE_ALL_TAG = 'kwik:typeorm';
 
 /** The tag versions read by a miss, carried to the store of the same query. */

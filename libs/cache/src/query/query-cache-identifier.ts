@@ -2,7 +2,12 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CacheError, CacheErrorCode } from '../cache.errors.js';
 import { toMilliseconds, type Duration } from '../duration.js';
 
-/** How a TypeORM cache identifier made by {@link queryCacheIdentifier} starts. */
+/**
+ * How a TypeORM cache identifier made by {@link queryCacheIdentifier} starts.
+ *
+ * @example
+ * queryCacheIdentifier(['posts']).startsWith(QUERY_CACHE_IDENTIFIER_PREFIX) // true
+ */
 export const QUERY_CACHE_IDENTIFIER_PREFIX = 'kwik:tags=';
 
 /**
@@ -12,7 +17,12 @@ export const QUERY_CACHE_IDENTIFIER_PREFIX = 'kwik:tags=';
  */
 const TERMINATOR = ';';
 
-/** How long and under which tags a TypeORM query result is cached. */
+/**
+ * How long and under which tags a TypeORM query result is cached.
+ *
+ * @example
+ * const options: QueryCacheOptions = { ttl: '1m', tags: ['posts'] };
+ */
 export interface QueryCacheOptions {
   /** How long the result is served from the cache. */
   ttl: Duration;

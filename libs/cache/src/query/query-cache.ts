@@ -8,7 +8,12 @@ import {
   type TypeOrmCacheOption,
 } from './kwik-query-result-cache.js';
 
-/** Options of {@link QueryCache.typeormOption}. */
+/**
+ * Options of {@link QueryCache.typeormOption}.
+ *
+ * @example
+ * queries.typeormOption({ defaultTtl: '30s', varyUser: true });
+ */
 export interface QueryCacheSettings extends KwikQueryResultCacheSettings {
   /** TTL of queries cached with `.cache(true)` (no duration of their own). @default '1s' (TypeORM's) */
   defaultTtl?: Duration;

@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// Cache benchmark (issue 6), in one run (bench/servers/kwik-cache-posts.mjs: the demo's stack plus
+// @kwik/cache; bench/servers/nest-hello.mjs: bare NestJS on Fastify):
+//   cached GET /api/posts?limit=20, a hit, memory store   vs bare Nest hello   target ≥ 0.9×
+//   cached GET /api/posts?limit=20, a hit, Redis store    vs bare Nest hello   target ≥ 0.7×
+//   GET /api/posts/miss (every request a new key)         vs the uncached route of the same server:
+//                                                          a miss adds ≤ 5 % (ratio ≥ 0.95×), both stores
+// Interleaved rounds, medians, req/s and req/CPU-s; servers pinned to one core, the load generator to
+// the other. Usage: npm run bench:cache [-- --quick] (flags as bench/data.mjs's; default 64 connections).
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseFlags } from './lib/args.mjs';
+import { DATABASE_URL, ensureDatabase, kwikServerEnv, request } from './lib/kwik.mjs';
+import { interleavedRounds } from './lib/load.mjs';
+import { freePort, startServer, stopServer } from './lib/proc.mjs';
+import { fmt, median, pct, printTargets, spread, table, times, writeJson } from './lib/report.mjs';
+import { beginRun } from './lib/session.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS_FILE = join(ROOT, '.kwik', 'bench-cache-results.json');
+const USAGE = `Usage: node bench/cache.mjs [--quick] [--connections N] [--duration S] [--rounds N] [--warmup S]
+                           [--no-pin]   (as bench/data.mjs; default 64 connections; autocannon only)`;
+const TARGETS = { hitMemory: 0.9, hitRedis: 0.7, miss: 0.95 };
+const REDIS_URL = process.env.KWIK_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const LIST = '/api/posts?limit=20';
+
+const valid = (load) => load && load.non2xx + load.errors + load.timeouts === 0;
+
+async function start(label, command, env, pinning) {
+  const port = await freePort();
+  const server = await startServer(
+    {
+      name: label,
+      command,
+      cwd: ROOT,
+      port,
+      env: { ...env, PORT: String(port) },
+      readyPath: env.READY ?? '/',
+    },
+    pinning,
+    90_000,
+  );
+  started.push(server);
+  console.log(`  ${label} ready in ${Math.round(server.coldStartMs)} ms on port ${port}`);
+  return { ...server, port, label };
+}
+
+async function login(port) {
+  const res = await request(port, '/api/auth/login', {
+    method: 'POST',
+    body: { email: 'reader@acme.test', password: 'kwik-demo-pass' },
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.body.slice(0, 300)}`);
+  return JSON.parse(res.body).accessToken;
+}
+
+/** The endpoint answers 200 with rows, and a hit says so (X-Cache), before it is loaded. */
+async function check(ep) {
+  const headers = { ...ep.headers, 'x-bench-nonce': 'check' };
+  const first = await request(ep.server.port, ep.path, { headers });
+  if (first.status !== 200) throw new Error(`${ep.label}: ${first.status} ${first.body.slice(0, 300)}`);
+  const rows = ep.key === 'nest' ? 1 : JSON.parse(first.body).data?.length;
+  if (!rows) throw new Error(`${ep.label}: no rows`);
+  const again = await request(ep.server.port, ep.path, { headers });
+  const xCache = again.headers['x-cache'] ?? '-';
+  if (ep.expect && xCache !== ep.expect)
+    throw new Error(`${ep.label}: X-Cache ${xCache}, expected ${ep.expect}`);
+  console.log(`  ${ep.label}: 200, ${Buffer.byteLength(first.body)} B, X-Cache on a repeat: ${xCache}`);
+}
+
+async function main() {
+  const opts = parseFlags(process.argv.slice(2), {}, {}, USAGE);
+  if (opts.help) return void console.log(USAGE);
+  if (opts.tool !== 'autocannon') throw new Error('bench:cache needs autocannon (unique keys per request)');
+  const { pinning, header } = beginRun(opts);
+  const results = { ...header, endpoints: [] };
+  console.log('\nDatabase and servers');
+  await ensureDatabase(DATABASE_URL);
+  const env = kwikServerEnv({ DATABASE_URL, REDIS_URL, READY: '/health/ready' });
+  const nest = await start('NestJS + Fastify (bare)', ['node', 'bench/servers/nest-hello.mjs'], {}, pinning);
+  const server = ['node', 'bench/servers/kwik-cache-posts.mjs'];
+  const memory = await start('Kwik, memory store', server, { ...env, CACHE_STORE: 'memory' }, pinning);
+  const redis = await start('Kwik, Redis store', server, { ...env, CACHE_STORE: 'redis' }, pinning);
+  const auth = { authorization: `Bearer ${await login(memory.port)}`, 'x-tenant-id': 'acme' };
+  const nonce = { ...auth, 'x-bench-nonce': '[<id>]' };
+  const eps = [
+    { key: 'nest', label: 'bare Nest: GET /', server: nest, path: '/', headers: {} },
+    { key: 'hitMemory', label: 'memory: hit', server: memory, path: LIST, headers: auth, expect: 'HIT' },
+    { key: 'hitRedis', label: 'Redis: hit', server: redis, path: LIST, headers: auth, expect: 'HIT' },
+    {
+      key: 'uncachedMemory',
+      label: 'memory: uncached route',
+      server: memory,
+      path: LIST.replace('?', '/uncached?'),
+      headers: auth,
+    },
+    {
+      key: 'missMemory',
+      label: 'memory: miss',
+      server: memory,
+      path: LIST.replace('?', '/miss?'),
+      headers: nonce,
+      idReplacement: true,
+    },
+    {
+      key: 'uncachedRedis',
+      label: 'Redis: uncached route',
+      server: redis,
+      path: LIST.replace('?', '/uncached?'),
+      headers: auth,
+    },
+    {
+      key: 'missRedis',
+      label: 'Redis: miss',
+      server: redis,
+      path: LIST.replace('?', '/miss?'),
+      headers: nonce,
+      idReplacement: true,
+    },
+  ].map((ep) => ({ ...ep, runs: [] }));
+  console.log('\nChecks');
+  for (const ep of eps) await check(ep);
+
+  // Phase 1: the hits against bare Nest; phase 2: misses against the uncached route (DB-bound).
+  await interleavedRounds(eps.slice(0, 3), opts, median);
+  await interleavedRounds(eps.slice(3), opts, median);
+  const by = (key) => eps.find((ep) => ep.key === key).load;
+  const baseOf = {
+    hitMemory: 'nest',
+    hitRedis: 'nest',
+    missMemory: 'uncachedMemory',
+    missRedis: 'uncachedRedis',
+  };
+  const ratio = (ep, k) => {
+    const base = baseOf[ep.key] && by(baseOf[ep.key]);
+    return base && valid(ep.load) && valid(base) && base[k] ? ep.load[k] / base[k] : null;
+  };
+  console.log(
+    `\nCache (autocannon, ${opts.connections} connections; median of ${opts.rounds} interleaved run(s) of ${opts.duration} s after ${opts.warmup} s warmup)\n`,
+  );
+  console.log(
+    table(
+      [
+        'endpoint',
+        'req/s',
+        'runs min-max',
+        'p50 ms',
+        'p99 ms',
+        'ratio',
+        'req/CPU-s',
+        'ratio',
+        'non-2xx',
+        'server CPU',
+        'other CPU',
+      ],
+      eps.map((ep) => [
+        ep.label,
+        fmt(ep.load.reqPerSec),
+        spread(ep.load.reqPerSecRuns),
+        fmt(ep.load.p50Ms, 2),
+        fmt(ep.load.p99Ms, 2),
+        times(ratio(ep, 'reqPerSec')),
+        fmt(ep.load.reqPerCpuSec),
+        times(ratio(ep, 'reqPerCpuSec')),
+        fmt(ep.load.non2xx),
+        pct(ep.load.serverCpu),
+        pct(ep.load.otherCpu),
+      ]),
+    ),
+  );
+  console.log("\nratio: hits vs bare Nest GET / in this run; misses vs the same server's uncached route.");
+  const targets = [
+    [
+      'Cached GET /api/posts, hit, memory store vs bare Nest hello, req/s',
+      'hitMemory',
+      `>= ${TARGETS.hitMemory}x`,
+      TARGETS.hitMemory,
+    ],
+    [
+      'Cached GET /api/posts, hit, Redis store vs bare Nest hello, req/s',
+      'hitRedis',
+      `>= ${TARGETS.hitRedis}x`,
+      TARGETS.hitRedis,
+    ],
+    [
+      'A miss vs the uncached route, memory store, req/s (<= 5% overhead)',
+      'missMemory',
+      `>= ${TARGETS.miss}x`,
+      TARGETS.miss,
+    ],
+    [
+      'A miss vs the uncached route, Redis store, req/s (<= 5% overhead)',
+      'missRedis',
+      `>= ${TARGETS.miss}x`,
+      TARGETS.miss,
+    ],
+  ].map(([name, key, target, goal]) => {
+    const figure = ratio(
+      eps.find((ep) => ep.key === key),
+      'reqPerSec',
+    );
+    return {
+      name,
+      figure: times(figure),
+      target,
+      status: figure === null ? 'INVALID' : figure >= goal ? 'PASS' : 'MISS',
+    };
+  });
+  printTargets(targets);
+  results.endpoints = eps.map(({ key, label, path, load }) => ({ key, label, path, load }));
+  results.targets = targets;
+  writeJson(RESULTS_FILE, results);
+  process.exitCode = eps.every((ep) => valid(ep.load)) ? 0 : 1;
+}
+
+/** Servers started by this run, stopped however it ends. */
+const started = [];
+
+main()
+  .catch((err) => {
+    console.error(err.stack ?? String(err));
+    process.exitCode = 1;
+  })
+  .finally(() => Promise.all(started.map((s) => stopServer(s.child))));
