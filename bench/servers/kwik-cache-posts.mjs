@@ -4,6 +4,7 @@
 //   GET /api/posts           — @Cache({ vary: ['tenant', 'user'], tags: ['posts'] }): hits after the first
 //   GET /api/posts/uncached  — no cache: the baseline of a miss
 //   GET /api/posts/miss      — cached, but varying on X-Bench-Nonce (unique per request): every request misses
+//   GET /api/posts/constant  — the same stack answering a constant object (no cache, no database)
 // All three need a JWT with posts:read and X-Tenant-ID. Plain ESM: decorators are applied by hand.
 // Env: PORT, HOST, DATABASE_URL, REDIS_URL, CACHE_STORE, APP_SECRET, LOG_LEVEL, KWIK_SEED.
 import 'reflect-metadata';
@@ -55,6 +56,11 @@ class BenchPostsController {
   miss(query) {
     return this.page(query);
   }
+
+  /** The same stack (hooks, guards) answering a constant: the floor a hit is measured against. */
+  constant() {
+    return { data: [{ id: 'constant', title: 'no cache, no database' }], meta: { limit: 1 } };
+  }
 }
 const proto = BenchPostsController.prototype;
 const method = (name, ...decorators) => {
@@ -66,6 +72,7 @@ for (const name of ['cached', 'uncached', 'miss']) Shape(PostShape)(proto, name,
 const read = HasPermission('posts:read');
 method('cached', Get(), read, Cache({ ttl: '10m', vary: ['tenant', 'user'], tags: ['posts'] }));
 method('uncached', Get('uncached'), read);
+method('constant', Get('constant'), read);
 method(
   'miss',
   Get('miss'),

@@ -51,6 +51,17 @@ describe('demo: cached posts (two instances sharing Redis)', () => {
     expect(notModified.status).toBe(304);
   });
 
+  it("sends this request's own RateLimit headers on a hit, not the stored ones", async () => {
+    const remaining = (res: Response) => Number(/;r=(\d+)/.exec(res.headers.get('ratelimit') ?? '')?.[1]);
+    const first = await a.fetch(`${a.baseUrl}/api/posts?limit=2`);
+    const hit = await a.fetch(`${a.baseUrl}/api/posts?limit=2`);
+    const again = await a.fetch(`${a.baseUrl}/api/posts?limit=2`);
+    expect(hit.headers.get('x-cache')).toBe('HIT');
+    expect(again.headers.get('x-cache')).toBe('HIT');
+    expect(remaining(hit)).toBeLessThan(remaining(first));
+    expect(remaining(again)).toBeLessThan(remaining(hit));
+  });
+
   it('keeps users apart: another user of the tenant gets their own entry', async () => {
     await a.fetch(`${a.baseUrl}/api/posts?limit=3`);
     const asEditor = await fetch(`${a.baseUrl}/api/posts?limit=3`, {

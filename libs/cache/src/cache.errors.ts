@@ -8,7 +8,7 @@ export const CacheErrorCode = {
   InvalidDuration: 'KWIK_CACHE_INVALID_DURATION',
   /** A cached route needs authentication but its key varies on neither `user` nor `tenant`, and it is not `shared`. */
   UnsafeSharedRoute: 'KWIK_CACHE_UNSAFE_SHARED_ROUTE',
-  /** A value returned by a cached method cannot be stored (a function, a symbol, a circular structure...). */
+  /** A value returned by a cached method cannot be stored (a function, a symbol, a promise...). */
   Unserializable: 'KWIK_CACHE_UNSERIALIZABLE',
   /** `store: 'redis'` was chosen but no Redis URL is configured. */
   RedisMissing: 'KWIK_CACHE_REDIS_MISSING',

@@ -11,7 +11,6 @@ import { CacheStats } from './engine/cache-stats.js';
 import { CacheService } from './engine/cache.service.js';
 import { resolveCacheOptions, type ResolvedCacheOptions } from './engine/resolve-cache-options.js';
 import { CacheEvictInterceptor } from './http/cache-evict.interceptor.js';
-import { CacheRouteInterceptor } from './http/cache-route.interceptor.js';
 import { HttpCache } from './http/http-cache.service.js';
 import { RoutePlans } from './http/route-plans.js';
 import { MethodCacheExplorer } from './methods/method-cache.explorer.js';
@@ -50,17 +49,8 @@ function createStore(options: ResolvedCacheOptions): CacheStore {
     HttpCache,
     MethodCacheExplorer,
     QueryCache,
-    CacheRouteInterceptor,
     CacheEvictInterceptor,
   ],
-  exports: [
-    CacheService,
-    CacheStats,
-    CacheStore,
-    CACHE_MANAGER,
-    HttpCache,
-    CacheRouteInterceptor,
-    CacheEvictInterceptor,
-  ],
+  exports: [CacheService, CacheStats, CacheStore, CACHE_MANAGER, HttpCache, CacheEvictInterceptor],
 })
 export class CacheModule extends CacheConfigurableModule {}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKwikApp } from '@kwik/core';
 import { CacheError } from '@kwik/cache';
 import { bootCacheApp, REDIS_URL, uniqueKeyPrefix, type CacheApp } from './fixtures/boot.js';
-import { unsafeCacheModule, postCacheModule } from './fixtures/unsafe-apps.js';
+import { postCacheModule, twinControllersModule, unsafeCacheModule } from './fixtures/unsafe-apps.js';
 import { startPrivateRedis, type PrivateRedis } from './support/private-redis.js';
 
 interface Body {
@@ -21,6 +21,11 @@ describe('boot checks', () => {
       'KWIK_CACHE_UNSAFE_SHARED_ROUTE',
     ],
     ['@Cache() on a POST route', postCacheModule, 'KWIK_CACHE_INVALID_OPTIONS'],
+    [
+      'cached routes of two controllers with the same name',
+      twinControllersModule,
+      'KWIK_CACHE_INVALID_OPTIONS',
+    ],
   ])('refuses %s', async (_what, module, code) => {
     const boot = createKwikApp(module(), { handleSignals: false, nest: { logger: false } });
     await expect(boot).rejects.toBeInstanceOf(CacheError);

@@ -69,7 +69,8 @@ describe('RedisCacheStore against a real Redis', () => {
 
   it('keeps its keys under the prefix, with the TTL set in Redis itself', async () => {
     await a.write('ttl-check', entry('x'), 30_000);
-    const pttl = await raw.pTTL(`${prefix}v:ttl-check`);
+    // values sit under the adapter's namespace: `<prefix without its last colon>::v:<key>`
+    const pttl = await raw.pTTL(`${prefix.replace(/:+$/, '')}::v:ttl-check`);
     expect(pttl).toBeGreaterThan(0);
     expect(pttl).toBeLessThanOrEqual(30_000);
   });

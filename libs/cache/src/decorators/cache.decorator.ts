@@ -1,7 +1,6 @@
-import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { SetMetadata } from '@nestjs/common';
 import { CACHE_METADATA } from '../cache.constants.js';
 import type { CacheOptions } from '../cache-options.interface.js';
-import { CacheRouteInterceptor } from '../http/cache-route.interceptor.js';
 import { normalizeCacheOptions } from './normalize-cache-options.js';
 
 /**
@@ -25,5 +24,5 @@ import { normalizeCacheOptions } from './normalize-cache-options.js';
  */
 export function Cache(options: CacheOptions = {}): MethodDecorator {
   const normalized = normalizeCacheOptions(options);
-  return applyDecorators(SetMetadata(CACHE_METADATA, normalized), UseInterceptors(CacheRouteInterceptor));
+  return SetMetadata(CACHE_METADATA, normalized);
 }

@@ -51,8 +51,11 @@ export class RedisCacheStore extends CacheStore {
     });
     // node-redis emits 'error' on every failed (re)connection; the service logs unavailability.
     this.client.on('error', () => undefined);
+    // Values live under `<keyPrefix>:<key>` (the adapter's namespace), so cache-manager's clear()
+    // (also reachable through the CACHE_MANAGER token) only ever deletes this cache's values.
     const adapter = new KeyvRedis(this.client as never, { throwOnConnectError: false, throwOnErrors: true });
-    const keyv = new Keyv({ store: adapter, namespace: undefined, useKeyPrefix: false });
+    // Keyv hands its namespace to the adapter, which prefixes keys with `<namespace>::`.
+    const keyv = new Keyv({ store: adapter, namespace: this.prefix.replace(/:+$/, ''), useKeyPrefix: false });
     this.cacheManager = createCache({ stores: [keyv] });
     // node-redis keeps retrying inside connect(), whose promise stays pending while Redis is down:
     // readiness is the first 'ready' or the first failure, whichever comes first.
@@ -106,7 +109,7 @@ export class RedisCacheStore extends CacheStore {
   async delete(keys: readonly string[]): Promise<void> {
     if (!keys.length) return;
     this.ensureReady();
-    await this.timed(this.client.del(keys.map((k) => this.valueKey(k))));
+    await this.timed(this.client.del(keys.map((k) => this.redisValueKey(k))));
   }
 
   async invalidateTags(tags: readonly string[]): Promise<void> {
@@ -180,8 +183,14 @@ export class RedisCacheStore extends CacheStore {
     );
   }
 
+  /** The key of an entry as cache-manager sees it (the adapter adds `<namespace>::`). */
   private valueKey(key: string): string {
-    return `${this.prefix}v:${key}`;
+    return `v:${key}`;
+  }
+
+  /** The entry's key in Redis itself (for commands sent without cache-manager). */
+  private redisValueKey(key: string): string {
+    return `${this.prefix.replace(/:+$/, '')}::v:${key}`;
   }
 
   private tagKey(tag: string): string {

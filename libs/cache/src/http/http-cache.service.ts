@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } fr
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestContext } from '@kwik/core';
-import { CACHE_METADATA, X_CACHE_HEADER } from '../cache.constants.js';
+import { X_CACHE_HEADER } from '../cache.constants.js';
 import { CacheError, CacheErrorCode } from '../cache.errors.js';
 import { tagsOf } from '../decorators/normalize-cache-options.js';
 import { CacheService, type CachePolicy } from '../engine/cache.service.js';
@@ -47,8 +47,6 @@ function flight(): Flight {
 const FLIGHT_LINGER_MS = 1000;
 
 const REFRESH_HEADER = 'x-kwik-cache-refresh';
-/** Where `@Header()` records a route's headers (`@nestjs/common`'s HEADERS_METADATA). */
-const HEADERS_METADATA = '__headers__';
 
 /**
  * HTTP caching of `@Cache()` routes, in Fastify hooks around Nest's pipeline:
@@ -63,15 +61,13 @@ const HEADERS_METADATA = '__headers__';
 @Injectable()
 export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('KwikCache');
-  private readonly byRoute = new WeakMap<Function, RoutePlan>();
+  private readonly byRoute = new WeakMap<Function, RoutePlan | null>();
   private readonly states = new WeakMap<FastifyRequest, RequestState>();
   private readonly flights = new Map<string, Flight>();
   private readonly refreshing = new Set<string>();
   private readonly warned = new Set<RoutePlan>();
   private readonly refreshSecret = randomUUID();
   private sequence = 0;
-  private readonly registered: { handler: Function; url: string }[] = [];
-  private readonly byUrl = new Map<string, RoutePlan>();
   private readonly fastify: FastifyInstance | undefined;
 
   constructor(
@@ -80,15 +76,8 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
     private readonly cache: CacheService,
     private readonly plans: RoutePlans,
   ) {
-    // Nest registers its routes after the providers exist: note the cached ones as they come (Nest
-    // names each route handler `Controller.method` and copies the method's metadata onto it).
     const fastify = adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
-    if (typeof fastify?.addHook !== 'function') return;
-    this.fastify = fastify;
-    fastify.addHook('onRoute', (route) => {
-      if (route.method === 'GET' && typeof route.handler === 'function')
-        this.registered.push({ handler: route.handler, url: route.url });
-    });
+    if (typeof fastify?.addHook === 'function') this.fastify = fastify;
   }
 
   onModuleInit(): void {
@@ -102,18 +91,6 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
         );
       return;
     }
-    const getRoutesPerUrl = new Map<string, number>();
-    for (const { url } of this.registered) getRoutesPerUrl.set(url, (getRoutesPerUrl.get(url) ?? 0) + 1);
-    for (const { handler, url } of this.registered) {
-      if (!Reflect.hasMetadata(CACHE_METADATA, handler) || getRoutesPerUrl.get(url) !== 1) continue;
-      const plan = this.plans.byName(handler.name);
-      if (!plan) continue; // two controllers share the name: learned on the route's first request
-      plan.name = `GET ${url}`;
-      // Fastify binds the handler it stores, so requests find their plan by the route's URL; routes
-      // that share a URL with another GET route (versions, hosts) are learned on their first request.
-      this.byUrl.set(url, plan);
-    }
-    this.registered.length = 0;
     fastify.addHook('preHandler', (request: FastifyRequest, reply: FastifyReply, done: Done) =>
       this.preHandler(request, reply, done),
     );
@@ -139,50 +116,9 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
     );
   }
 
-  /**
-   * Called by the route's interceptor: links Fastify's route to its plan (learned on the route's
-   * first request), and prepares the capture of a request the `preHandler` hook could not place.
-   */
-  learn(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    controller: Function,
-    handler: Function,
-  ): Promise<void> | undefined {
-    if (this.states.has(request)) return undefined;
-    const plan = this.plans.find(controller, handler);
-    if (!plan) return undefined;
-    const routeHandler = request.routeOptions.handler;
-    if (!this.byRoute.has(routeHandler)) {
-      plan.name = `GET ${request.routeOptions.url ?? request.url.split('?')[0]}`;
-      this.byRoute.set(routeHandler, plan);
-    }
-    if (request.method !== 'GET') return undefined;
-    const key = this.keyOf(plan, request);
-    if (key === undefined) return undefined;
-    const tags = tagsOf(plan.options.tags, [request]);
-    return this.cache.lookup(key, tags).then((found) => {
-      this.cache.stats.record(plan.name, found.state === 'bypass' ? 'bypass' : 'miss');
-      const state = this.stateFor(
-        plan,
-        key,
-        tags,
-        found.versions,
-        found.state === 'bypass' ? 'BYPASS' : 'MISS',
-      );
-      // Nest already applied the route's @Header()s: they belong to the response, not to the hooks.
-      const before: Record<string, unknown> = { ...reply.getHeaders() };
-      for (const { name } of (Reflect.getMetadata(HEADERS_METADATA, handler) ?? []) as { name: string }[])
-        delete before[name.toLowerCase()];
-      state.before = before;
-      this.states.set(request, state);
-    });
-  }
-
   private preHandler(request: FastifyRequest, reply: FastifyReply, done: Done): void {
     if (request.method !== 'GET' && request.method !== 'HEAD') return done();
-    const route = request.routeOptions;
-    const plan = this.byUrl.get(route.url ?? '') ?? this.byRoute.get(route.handler);
+    const plan = this.planOf(request);
     if (!plan) return done();
     const key = this.keyOf(plan, request);
     if (key === undefined) return done();
@@ -256,6 +192,22 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
     return false;
   }
 
+  /**
+   * The plan of the request's route. Nest names each route handler `Controller.method` (Fastify
+   * stores it bound: `bound Controller.method`); the answer is remembered per route handler.
+   */
+  private planOf(request: FastifyRequest): RoutePlan | undefined {
+    const route = request.routeOptions;
+    let plan = this.byRoute.get(route.handler);
+    if (plan === undefined) {
+      const name = route.handler.name.replace(/^(bound )+/, '');
+      plan = this.plans.byName(name) ?? null;
+      if (plan) plan.name = `GET ${route.url ?? name}`;
+      this.byRoute.set(route.handler, plan);
+    }
+    return plan ?? undefined;
+  }
+
   private begin(request: FastifyRequest, reply: FastifyReply, state: RequestState): void {
     state.before = { ...reply.getHeaders() };
     this.states.set(request, state);
@@ -281,7 +233,8 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
   ): Promise<boolean> {
     const passed = await this.plans.guardsOf(plan)(request, reply);
     if (!passed) return reply.sent;
-    for (const [name, value] of record.headers) reply.header(name, value);
+    // Headers the hooks and guards set for this request (rate limits, CORS...) win over stored ones.
+    for (const [name, value] of record.headers) if (!reply.hasHeader(name)) reply.header(name, value);
     reply.header('etag', record.etag).header(X_CACHE_HEADER, outcome);
     if (plan.options.cacheControl) reply.header('cache-control', plan.options.cacheControl);
     if (etagMatches(request.headers['if-none-match'], record.etag)) {
@@ -313,7 +266,7 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
       reply.getHeader('set-cookie') === undefined &&
       (body !== undefined || payload === null || payload === undefined);
     if (!storable) return this.settle(state, undefined);
-    const bytes = body ?? Buffer.alloc(0);
+    const bytes = body ?? '';
     const existing = reply.getHeader('etag');
     const etag = typeof existing === 'string' ? existing : bodyEtag(bytes);
     if (existing === undefined) reply.header('etag', etag);
@@ -352,25 +305,35 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
   private keyOf(plan: RoutePlan, request: FastifyRequest): string | undefined {
     const options = plan.options;
     const principal = this.context.principal;
-    if (principal && !options.shared && !options.varyUser && !options.varyTenant) {
-      if (!this.warned.has(plan)) {
-        this.warned.add(plan);
-        this.logger.warn(
-          `${plan.name} was called with credentials but its @Cache() varies on neither user nor tenant and is not shared: such requests are not cached.`,
-        );
-      }
+    const tenant = this.context.tenant;
+    // A caller with credentials is only cached where the key says whose response it is: the
+    // user, the tenant (when there is one), or `shared`.
+    const identified = options.shared || options.varyUser || (options.varyTenant && tenant !== undefined);
+    if (principal && !identified) {
+      this.warnOnce(
+        plan,
+        options.varyTenant
+          ? `${plan.name} varies on the tenant, but this request with credentials has none: it is not cached.`
+          : `${plan.name} was called with credentials but its @Cache() varies on neither user nor tenant and is not shared: such requests are not cached.`,
+      );
       return undefined;
     }
-    let key = `r:${plan.keyName}|${request.url}|${request.headers.accept ?? ''}`;
-    const tenant = this.context.tenant;
-    if (tenant && !options.shared) key += `|t:${tenant.id}`;
+    let key = `r:${plan.keyName}|${request.url}|${encodeURIComponent(request.headers.accept ?? '')}`;
+    // The tenant is part of every key, even of shared routes: one tenant's data never reaches another.
+    if (tenant) key += `|t:${tenant.id}`;
     if (options.varyUser) key += principal ? `|u:${principal.kind ?? 'user'}:${principal.id}` : '|u:-';
     if (options.varyVersion) key += `|v:${this.context.apiVersion ?? ''}`;
     for (const name of options.varyHeaders) {
       const value = request.headers[name];
-      key += `|h:${name}=${Array.isArray(value) ? value.join(',') : (value ?? '')}`;
+      key += `|h:${name}=${encodeURIComponent(Array.isArray(value) ? value.join(',') : (value ?? ''))}`;
     }
     return key;
+  }
+
+  private warnOnce(plan: RoutePlan, message: string): void {
+    if (this.warned.has(plan)) return;
+    this.warned.add(plan);
+    this.logger.warn(message);
   }
 
   /** One background request per key, as the original caller, that bypasses the lookup and stores. */

@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A response as stored: what a hit replays byte for byte. */
 export interface HttpRecord {
   readonly status: number;
   /** Headers the handler and the serialization set (not the per-request ones the hooks set). */
   readonly headers: readonly (readonly [string, string | string[]])[];
-  readonly body: Buffer;
+  /** The body as it was sent: text stays a string (UTF-8 on the wire), binary a Buffer. */
+  readonly body: string | Buffer;
   readonly etag: string;
 }
 
@@ -18,6 +19,14 @@ const NEVER_STORED = new Set([
   'date',
   'set-cookie',
   'x-cache',
+  'x-request-id',
+  // set per request by the rate limiter's guard (which runs after the snapshot is taken)
+  'ratelimit',
+  'ratelimit-policy',
+  'retry-after',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
 ]);
 
 /** Statuses whose responses may be stored (2xx but 206 partial content). */
@@ -25,9 +34,9 @@ export function storableStatus(status: number): boolean {
   return status >= 200 && status < 300 && status !== 206;
 }
 
-/** A strong ETag over the body bytes. */
-export function bodyEtag(body: Buffer): string {
-  return `"${createHash('sha1').update(body).digest('base64url')}"`;
+/** A strong ETag over the body bytes (a string counts as its UTF-8 bytes). */
+export function bodyEtag(body: string | Buffer): string {
+  return `"${hash('sha1', body, 'base64url')}"`;
 }
 
 /**

@@ -50,6 +50,11 @@ export class RoutePlans {
   /** Discovers and checks every cached route; throws the first unsafe declaration. */
   discover(): number {
     let count = 0;
+    const names = new Map<string, number>();
+    for (const wrapper of this.discovery.getControllers()) {
+      const name = (wrapper.metatype as Function | undefined)?.name;
+      if (name) names.set(name, (names.get(name) ?? 0) + 1);
+    }
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as object | undefined;
       const controller = wrapper.metatype as Function | undefined;
@@ -61,6 +66,11 @@ export class RoutePlans {
         const options = this.reflector.get<NormalizedCacheOptions | undefined>(CACHE_METADATA, handler);
         if (!options) continue;
         this.check(controller, handler, methodName, options);
+        if ((names.get(controller.name) ?? 0) > 1)
+          throw new CacheError(
+            CacheErrorCode.InvalidOptions,
+            `@Cache() on ${controller.name}.${methodName}: ${names.get(controller.name)} controllers are named ${controller.name}, so their routes cannot be told apart (Nest names route handlers Controller.method). Rename one of them.`,
+          );
         const plan: RoutePlan = {
           controller,
           handler,
