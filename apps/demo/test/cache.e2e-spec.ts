@@ -3,6 +3,9 @@ import { login, startDemo, type DemoUnderTest } from './support.js';
 
 const REDIS_URL = process.env.KWIK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** The `r=` (remaining) of a RateLimit header. */
+const remaining = (res: Response) => Number(/;r=(\d+)/.exec(res.headers.get('ratelimit') ?? '')?.[1]);
+
 interface Page {
   data: { id: string; title: string }[];
 }
@@ -52,7 +55,6 @@ describe('demo: cached posts (two instances sharing Redis)', () => {
   });
 
   it("sends this request's own RateLimit headers on a hit, not the stored ones", async () => {
-    const remaining = (res: Response) => Number(/;r=(\d+)/.exec(res.headers.get('ratelimit') ?? '')?.[1]);
     const first = await a.fetch(`${a.baseUrl}/api/posts?limit=2`);
     const hit = await a.fetch(`${a.baseUrl}/api/posts?limit=2`);
     const again = await a.fetch(`${a.baseUrl}/api/posts?limit=2`);
