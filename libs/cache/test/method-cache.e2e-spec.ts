@@ -160,9 +160,12 @@ describe.each<[string, () => CacheModuleOptions]>([
     expect(calls.of('mine')).toBe(4);
   });
 
-  it('shares a `shared: true` method across tenants', async () => {
-    expect(await context.run({ tenant: { id: 'acme' } }, () => rates.catalogue())).toEqual({ n: 1 });
-    expect(await context.run({ tenant: { id: 'globex' } }, () => rates.catalogue())).toEqual({ n: 1 });
+  it('never shares a `shared: true` method across tenants (one entry per tenant, shared by its users)', async () => {
+    const asUser = (tenant: string, user: string) =>
+      context.run({ tenant: { id: tenant }, principal: { id: user } }, () => rates.catalogue());
+    expect(await asUser('acme', 'u1')).toEqual({ n: 1 });
+    expect(await asUser('acme', 'u2')).toEqual({ n: 1 });
+    expect(await asUser('globex', 'u1')).toEqual({ n: 2 });
   });
 
   it('keeps the method name and metadata, and leaves controllers and request-scoped providers alone', async () => {

@@ -16,7 +16,7 @@ describe('methodCacheKey', () => {
   it.each<[string, CacheOptions, MethodKeyContext, string]>([
     ['no context', {}, {}, 'm:Rates.rate:["EUR"]'],
     ['the tenant, always', {}, acme, 'm:Rates.rate:["EUR"]|t=acme'],
-    ['no tenant when shared', { shared: true }, acme, 'm:Rates.rate:["EUR"]'],
+    ['the tenant even when shared', { shared: true }, acme, 'm:Rates.rate:["EUR"]|t=acme'],
     [
       'the tenant when shared but asked for',
       { shared: true, vary: ['tenant'] },

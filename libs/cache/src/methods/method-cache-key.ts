@@ -28,9 +28,8 @@ export interface MethodKeyOptions extends Pick<
 /**
  * The store key of one call of a `@Cache()` provider method:
  * `m:<key option or Class.method>:<stable arguments>`, then
- * - `|t=<tenant id>` whenever the context has a tenant, unless the declaration is `shared`
- *   (explicit `vary: ['tenant']` keeps it even then): under row-level security the same call
- *   returns different data per tenant, so sharing across tenants must be asked for;
+ * - `|t=<tenant id>` whenever the context has a tenant, `shared` or not: under row-level security
+ *   the same call returns different data per tenant, so entries are never shared across tenants;
  * - `|u=<kind>:<id>` (or `|u=anon`) with `vary: ['user']`;
  * - `|v=<api version>` (or `|v=-`) with `vary: ['version']`.
  *
@@ -49,7 +48,7 @@ export function methodCacheKey(
 ): string {
   let key = `m:${options.key ?? name}:${stableArgs(args, name)}`;
   const tenant = context.tenant?.id;
-  if (tenant !== undefined && (!options.shared || options.varyTenant))
+  if (tenant !== undefined)
     key += `|t=${encodeURIComponent(tenant)}`;
   if (options.varyUser) {
     const principal = context.principal;
