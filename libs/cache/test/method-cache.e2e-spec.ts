@@ -161,11 +161,14 @@ describe.each<[string, () => CacheModuleOptions]>([
   });
 
   it('never shares a `shared: true` method across tenants (one entry per tenant, shared by its users)', async () => {
-    const asUser = (tenant: string, user: string) =>
-      context.run({ tenant: { id: tenant }, principal: { id: user } }, () => rates.catalogue());
-    expect(await asUser('acme', 'u1')).toEqual({ n: 1 });
-    expect(await asUser('acme', 'u2')).toEqual({ n: 1 });
-    expect(await asUser('globex', 'u1')).toEqual({ n: 2 });
+    const calls = [
+      ['acme', 'u1'],
+      ['acme', 'u2'],
+      ['globex', 'u1'],
+    ].map(([tenant, user]) => ({ tenant: { id: tenant! }, principal: { id: user! } }));
+    const results = [];
+    for (const snapshot of calls) results.push(await context.run(snapshot, () => rates.catalogue()));
+    expect(results).toEqual([{ n: 1 }, { n: 1 }, { n: 2 }]);
   });
 
   it('keeps the method name and metadata, and leaves controllers and request-scoped providers alone', async () => {

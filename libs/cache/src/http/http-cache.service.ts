@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestContext } from '@kwik/core';
@@ -50,18 +50,18 @@ const REFRESH_HEADER = 'x-kwik-cache-refresh';
 
 /**
  * HTTP caching of `@Cache()` routes, in Fastify hooks around Nest's pipeline:
- * - `preHandler`: computes the key (URL, `Accept`, tenant, and the declared varies), looks it up
+ * - `preHandler` (a route hook of the cached routes only): computes the key (URL, `Accept`, tenant, and the declared varies), looks it up
  *   and, on a hit, runs the route's guards and replays the stored status, headers and body bytes
  *   (`X-Cache: HIT`, `ETag`, `If-None-Match` → 304) without entering Nest's pipeline. Concurrent
  *   misses of one key wait for the first (single-flight, across instances with the store's lock).
- * - `onSend` (the last one Kwik registers): stores successful GET responses that carry no
+ * - `onSend` (a route hook, after the app-wide ones): stores successful GET responses that carry no
  *   `Set-Cookie`, as the bytes about to be written.
  * - a stale entry is served (`X-Cache: STALE`) while one background request refreshes it.
  */
 @Injectable()
-export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
+export class HttpCache implements OnModuleInit {
   private readonly logger = new Logger('KwikCache');
-  private readonly byRoute = new WeakMap<Function, RoutePlan | null>();
+  private routeCount: number | undefined;
   private readonly states = new WeakMap<FastifyRequest, RequestState>();
   private readonly flights = new Map<string, Flight>();
   private readonly refreshing = new Set<string>();
@@ -77,48 +77,61 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
     private readonly plans: RoutePlans,
   ) {
     const fastify = adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
-    if (typeof fastify?.addHook === 'function') this.fastify = fastify;
-  }
-
-  onModuleInit(): void {
-    const routes = this.plans.discover();
-    const fastify = this.fastify;
-    if (fastify === undefined) {
-      if (routes > 0 && this.adapterHost.httpAdapter)
-        throw new CacheError(
-          CacheErrorCode.FastifyRequired,
-          '@Cache() on routes needs the Fastify adapter (createKwikApp() uses it).',
-        );
-      return;
-    }
-    fastify.addHook('preHandler', (request: FastifyRequest, reply: FastifyReply, done: Done) =>
-      this.preHandler(request, reply, done),
-    );
-    fastify.addHook('onResponse', (request: FastifyRequest, _reply: FastifyReply, done: Done) => {
-      const state = this.states.get(request);
-      if (state) this.settle(state, undefined);
-      done();
+    if (typeof fastify?.addHook !== 'function') return;
+    this.fastify = fastify;
+    // Nest registers its routes after the providers exist. The cache's hooks go on the cached
+    // routes only (Nest names each route handler `Controller.method` and copies the method's
+    // metadata onto it), so other routes pay nothing; route hooks run after the app-wide ones
+    // (a CSV stream swapped in by @kwik/data's onSend) and before those a plugin adds per route
+    // later (@fastify/compress registered through createKwikApp's `plugins`).
+    fastify.addHook('onRoute', (route) => {
+      const methods = [route.method].flat();
+      if (!methods.includes('GET') && !methods.includes('HEAD')) return;
+      if (typeof route.handler !== 'function') return;
+      const plan = this.planFor(route.handler.name, route.url);
+      if (!plan) return;
+      route.preHandler = withHook(
+        route.preHandler,
+        (request: FastifyRequest, reply: FastifyReply, done: Done) =>
+          this.preHandler(plan, request, reply, done),
+      );
+      route.onSend = withHook(
+        route.onSend,
+        (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: SendDone) => {
+          const state = this.states.get(request);
+          if (state === undefined) return done(null, payload);
+          this.capture(state, request, reply, payload).then(
+            () => done(null, payload),
+            (error: unknown) => done(error as Error),
+          );
+        },
+      );
+      route.onResponse = withHook(
+        route.onResponse,
+        (request: FastifyRequest, _reply: FastifyReply, done: Done) => {
+          const state = this.states.get(request);
+          if (state) this.settle(state, undefined);
+          done();
+        },
+      );
     });
   }
 
-  /** `onSend` goes last among the hooks the libraries add in `onModuleInit` (the CSV stream, ...). */
-  onApplicationBootstrap(): void {
-    this.fastify?.addHook(
-      'onSend',
-      (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: SendDone) => {
-        const state = this.states.get(request);
-        if (state === undefined) return done(null, payload);
-        this.capture(state, request, reply, payload).then(
-          () => done(null, payload),
-          (error: unknown) => done(error as Error),
-        );
-      },
-    );
+  onModuleInit(): void {
+    const routes = this.discovered();
+    if (this.fastify === undefined && routes > 0 && this.adapterHost.httpAdapter)
+      throw new CacheError(
+        CacheErrorCode.FastifyRequired,
+        '@Cache() on routes needs the Fastify adapter (createKwikApp() uses it).',
+      );
   }
 
-  private preHandler(request: FastifyRequest, reply: FastifyReply, done: Done): void {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return done();
-    const plan = this.planOf(request);
+  private preHandler(
+    plan: RoutePlan | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: Done,
+  ): void {
     if (!plan) return done();
     const key = this.keyOf(plan, request);
     if (key === undefined) return done();
@@ -132,6 +145,24 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
       (served) => (served ? undefined : done()),
       (error: unknown) => done(error as Error),
     );
+  }
+
+  /**
+   * The plan of the route whose handler Nest named `name` (`Controller.method`), or `undefined`.
+   * Routes are registered when every controller exists, so the plans are discovered (and checked:
+   * an unsafe declaration fails the boot) at the first route.
+   */
+  private planFor(name: string, url: string): RoutePlan | undefined {
+    this.discovered();
+    const plan = this.plans.byName(name);
+    if (plan) plan.name = `GET ${url}`;
+    return plan;
+  }
+
+  /** Discovers the cached routes once; how many there are. */
+  private discovered(): number {
+    this.routeCount ??= this.plans.discover();
+    return this.routeCount;
   }
 
   /** True when the response was sent from the cache (or a guard's problem was). */
@@ -190,22 +221,6 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
       }
     }
     return false;
-  }
-
-  /**
-   * The plan of the request's route. Nest names each route handler `Controller.method` (Fastify
-   * stores it bound: `bound Controller.method`); the answer is remembered per route handler.
-   */
-  private planOf(request: FastifyRequest): RoutePlan | undefined {
-    const route = request.routeOptions;
-    let plan = this.byRoute.get(route.handler);
-    if (plan === undefined) {
-      const name = route.handler.name.replace(/^(bound )+/, '');
-      plan = this.plans.byName(name) ?? null;
-      if (plan) plan.name = `GET ${route.url ?? name}`;
-      this.byRoute.set(route.handler, plan);
-    }
-    return plan ?? undefined;
   }
 
   private begin(request: FastifyRequest, reply: FastifyReply, state: RequestState): void {
@@ -357,6 +372,12 @@ export class HttpCache implements OnModuleInit, OnApplicationBootstrap {
       )
       .finally(() => this.refreshing.delete(key));
   }
+}
+
+/** A route's hook option with `hook` appended (Fastify takes one function or an array). */
+function withHook<T extends Function>(existing: T | T[] | undefined, hook: T): T[] {
+  if (existing === undefined) return [hook];
+  return Array.isArray(existing) ? [...existing, hook] : [existing, hook];
 }
 
 function mergeVary(existing: unknown, names: readonly string[]): string {
