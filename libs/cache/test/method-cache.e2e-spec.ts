@@ -161,13 +161,13 @@ describe.each<[string, () => CacheModuleOptions]>([
   });
 
   it('never shares a `shared: true` method across tenants (one entry per tenant, shared by its users)', async () => {
-    const calls = [
+    const callers = [
       ['acme', 'u1'],
       ['acme', 'u2'],
       ['globex', 'u1'],
     ].map(([tenant, user]) => ({ tenant: { id: tenant! }, principal: { id: user! } }));
     const results = [];
-    for (const snapshot of calls) results.push(await context.run(snapshot, () => rates.catalogue()));
+    for (const snapshot of callers) results.push(await context.run(snapshot, () => rates.catalogue()));
     expect(results).toEqual([{ n: 1 }, { n: 1 }, { n: 2 }]);
   });
 
