@@ -24,6 +24,12 @@ export interface CacheModuleOptions {
     url?: string;
     /** Prefix of every key the cache writes. @default 'kwik:cache:' */
     keyPrefix?: string;
+    /**
+     * Entries with tags also kept in each process (an LRU of this many): a hit then reads only the
+     * tag versions and the entry's existence from Redis, not the entry. 0 turns it off.
+     * @default 1000
+     */
+    nearEntries?: number;
   };
   /** Bounds of the memory store. */
   memory?: MemoryStoreOptions;

@@ -19,7 +19,11 @@ import { CacheStore } from './store/cache-store.js';
 
 function createStore(options: ResolvedCacheOptions): CacheStore {
   if (options.store === 'redis')
-    return new RedisCacheStore({ url: options.redisUrl!, keyPrefix: options.keyPrefix });
+    return new RedisCacheStore({
+      url: options.redisUrl!,
+      keyPrefix: options.keyPrefix,
+      nearEntries: options.nearEntries,
+    });
   return new MemoryCacheStore({ maxEntries: options.maxEntries, maxBytes: options.maxBytes });
 }
 

@@ -130,6 +130,22 @@ describe('RedisCacheStore against a real Redis', () => {
     expect(tagsCurrent(seen.entry!, seen.versions)).toBe(false);
   });
 
+  it('serves a tagged entry from its near copy only while Redis still has it, at the current versions', async () => {
+    const tags = ['near:posts'];
+    const versions = await a.tagVersions(tags);
+    await a.write('near-feed', entry('v1', { ...versions }), MINUTE);
+    expect((await a.read('near-feed', tags)).entry?.value).toBe('v1'); // near copy on a
+    await b.write('near-feed', entry('v2', { ...versions }), MINUTE);
+    await b.delete(['near-feed']); // deleted by key on the other instance
+    expect((await a.read('near-feed', tags)).entry).toBeUndefined();
+
+    await b.write('near-feed', entry('v3', { ...versions }), MINUTE);
+    expect((await a.read('near-feed', tags)).entry?.value).toBe('v3');
+    await b.invalidateTags(tags); // invalidated by tag on the other instance
+    const seen = await a.read('near-feed', tags);
+    expect(tagsCurrent(seen.entry!, seen.versions)).toBe(false);
+  });
+
   it('counts concurrent invalidations from both instances exactly', async () => {
     await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).invalidateTags(['race'])));
     expect(await b.tagVersions(['race'])).toEqual({ race: 50 });

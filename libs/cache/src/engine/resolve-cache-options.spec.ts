@@ -22,6 +22,7 @@ describe('resolveCacheOptions', () => {
       store: 'memory',
       redisUrl: undefined,
       keyPrefix: 'kwik:cache:',
+      nearEntries: 1000,
       maxEntries: 10_000,
       maxBytes: 64 * 1024 * 1024,
       defaultTtlMs: 60_000,

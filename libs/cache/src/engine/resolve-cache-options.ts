@@ -7,6 +7,7 @@ export interface ResolvedCacheOptions {
   readonly store: CacheStoreKind;
   readonly redisUrl: string | undefined;
   readonly keyPrefix: string;
+  readonly nearEntries: number;
   readonly maxEntries: number;
   readonly maxBytes: number;
   readonly defaultTtlMs: number;
@@ -23,6 +24,13 @@ function positiveInteger(value: number | undefined, fallback: number, what: stri
   const n = value ?? fallback;
   if (!Number.isInteger(n) || n < 1)
     throw invalid(`${what} must be a whole number of at least 1 (got ${String(value)}).`);
+  return n;
+}
+
+function nonNegativeInteger(value: number | undefined, fallback: number, what: string): number {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 0)
+    throw invalid(`${what} must be a whole number of at least 0 (got ${String(value)}).`);
   return n;
 }
 
@@ -48,6 +56,7 @@ export function resolveCacheOptions(
     store,
     redisUrl,
     keyPrefix,
+    nearEntries: nonNegativeInteger(options.redis?.nearEntries, 1000, 'CacheModule redis.nearEntries'),
     maxEntries: positiveInteger(options.memory?.maxEntries, 10_000, 'CacheModule memory.maxEntries'),
     maxBytes: positiveInteger(options.memory?.maxBytes, 64 * 1024 * 1024, 'CacheModule memory.maxBytes'),
     defaultTtlMs: toMilliseconds(options.defaultTtl ?? '1m', 'CacheModule defaultTtl'),

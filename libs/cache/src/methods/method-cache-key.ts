@@ -48,8 +48,7 @@ export function methodCacheKey(
 ): string {
   let key = `m:${options.key ?? name}:${stableArgs(args, name)}`;
   const tenant = context.tenant?.id;
-  if (tenant !== undefined)
-    key += `|t=${encodeURIComponent(tenant)}`;
+  if (tenant !== undefined) key += `|t=${encodeURIComponent(tenant)}`;
   if (options.varyUser) {
     const principal = context.principal;
     key += principal
