@@ -80,8 +80,9 @@ export class HttpCache implements OnModuleInit {
     if (typeof fastify?.addHook !== 'function') return;
     this.fastify = fastify;
     // Nest registers its routes after the providers exist. The cache's hooks go on the cached
-    // routes only (Nest names each route handler `Controller.method` and copies the method's
-    // metadata onto it), so other routes pay nothing; route hooks run after the app-wide ones
+    // routes only, found by the name Nest gives each route handler (`Controller.method`; the
+    // method's metadata is not on every handler: Nest 12 leaves it off the parametric routes it
+    // registers late), so other routes pay nothing; route hooks run after the app-wide ones
     // (a CSV stream swapped in by @kwik/data's onSend) and before those a plugin adds per route
     // later (@fastify/compress registered through createKwikApp's `plugins`).
     fastify.addHook('onRoute', (route) => {
@@ -126,13 +127,7 @@ export class HttpCache implements OnModuleInit {
       );
   }
 
-  private preHandler(
-    plan: RoutePlan | undefined,
-    request: FastifyRequest,
-    reply: FastifyReply,
-    done: Done,
-  ): void {
-    if (!plan) return done();
+  private preHandler(plan: RoutePlan, request: FastifyRequest, reply: FastifyReply, done: Done): void {
     const key = this.keyOf(plan, request);
     if (key === undefined) return done();
     let tags: readonly string[];
