@@ -55,6 +55,6 @@ function createStore(options: ResolvedCacheOptions): CacheStore {
     QueryCache,
     CacheEvictInterceptor,
   ],
-  exports: [CacheService, CacheStats, CacheStore, CACHE_MANAGER, HttpCache, CacheEvictInterceptor],
+  exports: [CacheService, CacheStats, CacheStore, CACHE_MANAGER, QueryCache, CacheEvictInterceptor],
 })
 export class CacheModule extends CacheConfigurableModule {}

@@ -25,7 +25,6 @@ export {
 } from './engine/cache.service.js';
 export { CacheStats, type CacheCounters, type CacheOutcome } from './engine/cache-stats.js';
 
-export { HttpCache } from './http/http-cache.service.js';
 export { CacheStore, CacheStoreUnavailable } from './store/cache-store.js';
 export type { CacheEntry, TagVersions } from './store/cache-entry.js';
 export { MemoryCacheStore, type MemoryCacheStoreOptions } from './drivers/memory-cache.store.js';

@@ -50,12 +50,13 @@ export class RoutePlans {
   /** Discovers and checks every cached route; throws the first unsafe declaration. */
   discover(): number {
     let count = 0;
+    const controllers = this.discovery.getControllers();
     const names = new Map<string, number>();
-    for (const wrapper of this.discovery.getControllers()) {
+    for (const wrapper of controllers) {
       const name = (wrapper.metatype as Function | undefined)?.name;
       if (name) names.set(name, (names.get(name) ?? 0) + 1);
     }
-    for (const wrapper of this.discovery.getControllers()) {
+    for (const wrapper of controllers) {
       const instance = wrapper.instance as object | undefined;
       const controller = wrapper.metatype as Function | undefined;
       if (!instance || !controller) continue;
@@ -102,11 +103,6 @@ export class RoutePlans {
         found = plan;
       }
     return found;
-  }
-
-  /** The plan of a controller's handler (what the interceptor sees). */
-  find(controller: Function, handler: Function): RoutePlan | undefined {
-    return this.plans.get(controller)?.get(handler);
   }
 
   /** The guard runner of a plan, created on first use. */
