@@ -13,8 +13,8 @@ import { Client } from 'pg';
 import { parseFlags } from './lib/args.mjs';
 import { DATABASE_URL, ensureDatabase, kwikServerEnv, request } from './lib/kwik.mjs';
 import { interleavedRounds } from './lib/load.mjs';
-import { freePort, startServer, stopServer } from './lib/proc.mjs';
-import { fmt, median, pct, printTargets, spread, table, times, writeJson } from './lib/report.mjs';
+import { freePort, runHarness, startServer } from './lib/proc.mjs';
+import { loadTable, median, printTargets, times, writeJson } from './lib/report.mjs';
 import { beginRun } from './lib/session.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -122,41 +122,11 @@ async function main() {
   console.log(
     `\nGET /bench/posts/:id (${opts.tool}, ${opts.connections} connections; median of ${opts.rounds} interleaved run(s) of ${opts.duration} s after ${opts.warmup} s warmup)\n`,
   );
-  const rows = eps.map((ep) => {
-    const l = ep.load;
-    return [
-      ep.label,
-      ep.server.label,
-      fmt(l.reqPerSec),
-      spread(l.reqPerSecRuns),
-      fmt(l.p50Ms, 2),
-      fmt(l.p99Ms, 2),
-      times(ratio(l, 'reqPerSec')),
-      fmt(l.reqPerCpuSec),
-      times(ratio(l, 'reqPerCpuSec')),
-      fmt(l.non2xx),
-      pct(l.serverCpu),
-      pct(l.otherCpu),
-    ];
-  });
   console.log(
-    table(
-      [
-        'endpoint',
-        'server',
-        'req/s',
-        'runs min-max',
-        'p50 ms',
-        'p99 ms',
-        'vs @Public',
-        'req/CPU-s',
-        'vs @Public',
-        'non-2xx',
-        'server CPU',
-        'other CPU',
-      ],
-      rows,
-    ),
+    loadTable(eps, (ep, k) => ratio(ep.load, k), {
+      ratioLabel: 'vs @Public',
+      extra: [{ header: 'server', value: (ep) => ep.server.label }],
+    }),
   );
   console.log(
     '\nvs @Public: ratio to the @Public route of server A in this run. other CPU: PostgreSQL and Redis.',
@@ -183,9 +153,4 @@ async function main() {
 /** Servers started by this run, stopped however it ends. */
 const started = [];
 
-main()
-  .catch((err) => {
-    console.error(err.stack ?? String(err));
-    process.exitCode = 1;
-  })
-  .finally(() => Promise.all(started.map((s) => stopServer(s.child))));
+runHarness(main, started);

@@ -19,8 +19,8 @@ import { parseFlags } from './lib/args.mjs';
 import { DATA_DATABASE_URL as DATABASE_URL, preparePosts } from './lib/data-posts.mjs';
 import { ensureDatabase, kwikServerEnv, request } from './lib/kwik.mjs';
 import { interleavedRounds } from './lib/load.mjs';
-import { freePort, startServer, stopServer } from './lib/proc.mjs';
-import { fmt, median, pct, printTargets, spread, table, times, writeJson } from './lib/report.mjs';
+import { freePort, runHarness, startServer } from './lib/proc.mjs';
+import { loadTable, median, printTargets, times, writeJson } from './lib/report.mjs';
 import { beginRun } from './lib/session.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -153,36 +153,7 @@ async function main() {
   console.log(
     `\nGET /bench/posts, tenant acme (${opts.tool}, ${opts.connections} connections; median of ${opts.rounds} interleaved run(s) of ${opts.duration} s after ${opts.warmup} s warmup)\n`,
   );
-  console.log(
-    table(
-      [
-        'endpoint',
-        'req/s',
-        'runs min-max',
-        'p50 ms',
-        'p99 ms',
-        'vs unscoped',
-        'req/CPU-s',
-        'vs unscoped',
-        'non-2xx',
-        'server CPU',
-        'other CPU',
-      ],
-      eps.map((ep) => [
-        ep.label,
-        fmt(ep.load.reqPerSec),
-        spread(ep.load.reqPerSecRuns),
-        fmt(ep.load.p50Ms, 2),
-        fmt(ep.load.p99Ms, 2),
-        times(ratio(ep, 'reqPerSec')),
-        fmt(ep.load.reqPerCpuSec),
-        times(ratio(ep, 'reqPerCpuSec')),
-        fmt(ep.load.non2xx),
-        pct(ep.load.serverCpu),
-        pct(ep.load.otherCpu),
-      ]),
-    ),
-  );
+  console.log(loadTable(eps, ratio, { ratioLabel: 'vs unscoped' }));
   console.log(
     '\nvs unscoped: ratio to the unscoped route of the same server in this run. other CPU: mostly PostgreSQL.',
   );
@@ -209,9 +180,4 @@ async function main() {
 /** Servers started by this run, stopped however it ends. */
 const started = [];
 
-main()
-  .catch((err) => {
-    console.error(err.stack ?? String(err));
-    process.exitCode = 1;
-  })
-  .finally(() => Promise.all(started.map((s) => stopServer(s.child))));
+runHarness(main, started);

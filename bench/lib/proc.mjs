@@ -235,3 +235,16 @@ export async function stopServer(child, graceMs = 5000) {
   await Promise.race([child.exited, sleep(2000, undefined, { ref: false })]);
   return { forced: true };
 }
+
+/**
+ * Runs a harness's `main`, and stops the servers it started (`started`, filled as they start)
+ * however it ends; a failure prints its stack and sets exit code 1.
+ */
+export function runHarness(main, started) {
+  return main()
+    .catch((err) => {
+      console.error(err.stack ?? String(err));
+      process.exitCode = 1;
+    })
+    .finally(() => Promise.all(started.map((s) => stopServer(s.child))));
+}

@@ -250,3 +250,41 @@ export function machineInfo() {
     platform: `${os.platform()} ${os.release()}`,
   };
 }
+
+/**
+ * The per-endpoint load table of the ratio harnesses (bench:auth, bench:tenant, bench:cache):
+ * label, `extra` columns ({ header, value(ep) }), req/s and its spread, latencies, the req/s and
+ * req/CPU-s ratios from `ratio(ep, field)` (headed `ratioLabel`), non-2xx and CPU shares.
+ */
+export function loadTable(eps, ratio, { ratioLabel = 'ratio', extra = [] } = {}) {
+  return table(
+    [
+      'endpoint',
+      ...extra.map((c) => c.header),
+      'req/s',
+      'runs min-max',
+      'p50 ms',
+      'p99 ms',
+      ratioLabel,
+      'req/CPU-s',
+      ratioLabel,
+      'non-2xx',
+      'server CPU',
+      'other CPU',
+    ],
+    eps.map((ep) => [
+      ep.label,
+      ...extra.map((c) => c.value(ep)),
+      fmt(ep.load.reqPerSec),
+      spread(ep.load.reqPerSecRuns),
+      fmt(ep.load.p50Ms, 2),
+      fmt(ep.load.p99Ms, 2),
+      times(ratio(ep, 'reqPerSec')),
+      fmt(ep.load.reqPerCpuSec),
+      times(ratio(ep, 'reqPerCpuSec')),
+      fmt(ep.load.non2xx),
+      pct(ep.load.serverCpu),
+      pct(ep.load.otherCpu),
+    ]),
+  );
+}
