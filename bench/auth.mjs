@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
 import { parseFlags } from './lib/args.mjs';
-import { DATABASE_URL, ensureDatabase, kwikServerEnv, request } from './lib/kwik.mjs';
+import { accessToken, DATABASE_URL, ensureDatabase, kwikServerEnv, request } from './lib/kwik.mjs';
 import { interleavedRounds } from './lib/load.mjs';
 import { freePort, runHarness, startServer } from './lib/proc.mjs';
 import { loadTable, median, printTargets, times, writeJson } from './lib/report.mjs';
@@ -43,15 +43,6 @@ async function start(label, rateLimit, pinning) {
   started.push(server);
   console.log(`  ${label} ready in ${Math.round(server.coldStartMs)} ms on port ${port}`);
   return { ...server, port, label };
-}
-
-async function login(port) {
-  const res = await request(port, '/api/auth/login', {
-    method: 'POST',
-    body: { email: 'reader@acme.test', password: 'kwik-demo-pass' },
-  });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.body.slice(0, 300)}`);
-  return JSON.parse(res.body).accessToken;
 }
 
 async function somePostId() {
@@ -90,7 +81,7 @@ async function main() {
   await ensureDatabase(DATABASE_URL);
   const a = await start('A: auth, no rate limit', 'off', pinning);
   const b = await start('B: auth + Redis rate limit', 'redis', pinning);
-  const token = await login(a.port);
+  const token = await accessToken(a.port);
   const id = await somePostId();
   const bearer = { authorization: `Bearer ${token}` };
   const eps = [

@@ -11,7 +11,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags } from './lib/args.mjs';
-import { DATABASE_URL, ensureDatabase, kwikServerEnv, request } from './lib/kwik.mjs';
+import { accessToken, DATABASE_URL, ensureDatabase, kwikServerEnv, request } from './lib/kwik.mjs';
 import { interleavedRounds } from './lib/load.mjs';
 import { freePort, runHarness, startServer } from './lib/proc.mjs';
 import { loadTable, median, printTargets, times, writeJson } from './lib/report.mjs';
@@ -46,15 +46,6 @@ async function start(label, command, env, pinning) {
   started.push(server);
   console.log(`  ${label} ready in ${Math.round(server.coldStartMs)} ms on port ${port}`);
   return { ...server, port, label };
-}
-
-async function login(port) {
-  const res = await request(port, '/api/auth/login', {
-    method: 'POST',
-    body: { email: 'reader@acme.test', password: 'kwik-demo-pass' },
-  });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.body.slice(0, 300)}`);
-  return JSON.parse(res.body).accessToken;
 }
 
 /** The endpoint answers 200 with rows, and a hit says so (X-Cache), before it is loaded. */
@@ -92,7 +83,7 @@ async function main() {
     { ...env, CACHE_STORE: 'memory' },
     pinning,
   );
-  const auth = { authorization: `Bearer ${await login(memory.port)}`, 'x-tenant-id': 'acme' };
+  const auth = { authorization: `Bearer ${await accessToken(memory.port)}`, 'x-tenant-id': 'acme' };
   const nonce = { ...auth, 'x-bench-nonce': '[<id>]' };
   const fullBytes = Buffer.byteLength((await request(memory.port, LIST, { headers: auth })).body);
   const eps = [

@@ -99,6 +99,17 @@ export async function apiHeaders(port) {
   throw new Error(`login as ${LOGIN.email} failed: ${res.status} ${res.body.slice(0, 300)}`);
 }
 
+/** Signs a seeded demo user in (`reader@acme.test` by default) and returns the access token. */
+export async function accessToken(port, email = 'reader@acme.test') {
+  const res = await request(port, '/api/auth/login', {
+    method: 'POST',
+    body: { email, password: LOGIN.password },
+  });
+  if (res.status !== 200)
+    throw new Error(`login as ${email} failed: ${res.status} ${res.body.slice(0, 300)}`);
+  return JSON.parse(res.body).accessToken;
+}
+
 /** One request before the load: status, size and row count, so an empty list is visible. */
 export async function sampleResponse(port, path, headers) {
   const res = await request(port, path, { headers });
