@@ -31,6 +31,7 @@ export {
 export { Public } from './http/public-route.decorator.js';
 export { TenantOptional } from './http/tenant-optional.decorator.js';
 export { RouteAccess, type AuthenticationRule, type RouteTarget } from './http/route-access.js';
+export { RouteMemo } from './http/route-memo.js';
 
 export { KwikValidationPipe } from './validation/kwik-validation.pipe.js';
 export { flattenValidationErrors } from './validation/flatten-validation-errors.js';

@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { RequestContext } from '@kwik/core';
+import { RequestContext, RouteMemo } from '@kwik/core';
 import { AUTH_FAILURE_KEY } from '../auth.constants.js';
 import { unauthorized } from '../auth.problems.js';
 import { AuthMetadata } from '../decorators/auth.decorators.js';
@@ -13,8 +13,29 @@ import { RoleRegistry } from './role-registry.service.js';
  * `@HasPermission()` are checked here (403, audited). Authentication itself happened earlier, in
  * the `Authenticator` hook. Subclass and override the protected hooks to change a decision.
  */
+/** What a route's decorators ask of the caller, read once per route. */
+interface RouteRules {
+  readonly isPublic: boolean;
+  readonly roles: readonly string[] | undefined;
+  readonly permissions: readonly string[] | undefined;
+}
+
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly rules = new RouteMemo<RouteRules>(({ handler, controller }) => {
+    const targets = [handler, controller];
+    const roles = this.reflector.getAllAndOverride<string[] | undefined>(AuthMetadata.RequiredRoles, targets);
+    const permissions = this.reflector.getAllAndOverride<string[] | undefined>(
+      AuthMetadata.RequiredPermissions,
+      targets,
+    );
+    return {
+      isPublic: this.reflector.getAllAndOverride(AuthMetadata.Public, targets) === true,
+      roles: roles?.length ? roles : undefined,
+      permissions: permissions?.length ? permissions : undefined,
+    };
+  });
+
   constructor(
     protected readonly reflector: Reflector,
     protected readonly context: RequestContext,
@@ -24,26 +45,19 @@ export class AuthGuard implements CanActivate {
 
   canActivate(execution: ExecutionContext): boolean | Promise<boolean> {
     if (execution.getType() !== 'http') return true;
-    const targets = [execution.getHandler(), execution.getClass()];
     if (this.isPublic(execution)) return true;
     const principal = this.context.principal;
     if (!isAuthPrincipal(principal)) throw this.unauthenticated();
-    const roles = this.reflector.getAllAndOverride(AuthMetadata.RequiredRoles, targets);
-    if (roles?.length && !roles.some((role) => this.roles.hasRole(principal.roles, role)))
+    const { roles, permissions } = this.rules.of(execution);
+    if (roles && !roles.some((role) => this.roles.hasRole(principal.roles, role)))
       return this.access.deny(principal, `requires the role ${roles.join(' or ')}`);
-    const permissions = this.reflector.getAllAndOverride(AuthMetadata.RequiredPermissions, targets);
-    if (permissions?.length) return this.checkPermissions(principal, permissions);
+    if (permissions) return this.checkPermissions(principal, permissions);
     return true;
   }
 
   /** Whether the route is open to anonymous callers. */
   protected isPublic(execution: ExecutionContext): boolean {
-    return (
-      this.reflector.getAllAndOverride(AuthMetadata.Public, [
-        execution.getHandler(),
-        execution.getClass(),
-      ]) === true
-    );
+    return this.rules.of(execution).isPublic;
   }
 
   /** The 401 for a request without an accepted credential. */

@@ -8,6 +8,7 @@ import { RevocationStore } from '../revocation/revocation.store.js';
 import { TokenRejected, type AccessClaims } from '../tokens/access-token.service.js';
 import { TokenService } from '../tokens/token.service.js';
 import type { AuthPrincipal } from './auth-principal.js';
+import type { PermissionSet } from '../rbac/permission-set.js';
 import { RoleRegistry } from './role-registry.service.js';
 
 type Done = (error?: Error) => void;
@@ -23,6 +24,12 @@ type Done = (error?: Error) => void;
  */
 @Injectable()
 export class Authenticator implements OnModuleInit {
+  /**
+   * The principal of each remembered token's claims: built once, shared (frozen) by its requests,
+   * rebuilt when the role registry reloads (its permission set is then another object).
+   */
+  private readonly principals = new WeakMap<AccessClaims, AuthPrincipal>();
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly context: RequestContext,
@@ -81,6 +88,15 @@ export class Authenticator implements OnModuleInit {
 
   private principalOf(claims: AccessClaims): AuthPrincipal {
     const roles = this.roles.permissionsOf(claims.roles);
+    let principal = this.principals.get(claims);
+    if (principal === undefined || principal.access.roles !== roles) {
+      principal = Object.freeze(this.buildPrincipal(claims, roles));
+      this.principals.set(claims, principal);
+    }
+    return principal;
+  }
+
+  private buildPrincipal(claims: AccessClaims, roles: PermissionSet): AuthPrincipal {
     return {
       id: claims.sub,
       kind: 'user',

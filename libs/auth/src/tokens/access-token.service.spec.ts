@@ -88,4 +88,29 @@ describe('JwtKeyRing and AccessTokenService', () => {
       Date.now = realNow;
     }
   });
+
+  it('remembers a refused token: the same forged token is refused again without a signature check', () => {
+    const service = new AccessTokenService(JwtKeyRing.derive('x'.repeat(40)), settings);
+    const { token } = service.sign(claims);
+    const [header, payload, signature] = token.split('.');
+    const forged = `${header}.${payload}.${signature!.slice(0, -4)}AAAA`;
+    expect(() => service.verify(forged)).toThrow(TokenRejected);
+    const check = (service as unknown as { check: (t: string) => unknown }).check;
+    let checks = 0;
+    (service as unknown as { check: (t: string) => unknown }).check = (t) => {
+      checks++;
+      return check.call(service, t);
+    };
+    expect(() => service.verify(forged)).toThrow(/signature/);
+    expect(checks).toBe(0);
+    expect(service.verify(token).sub).toBe('u1');
+  });
+
+  it('does not remember a token signed by a key the ring does not know (yet)', () => {
+    const other = new AccessTokenService(JwtKeyRing.derive('y'.repeat(40)), settings);
+    const service = new AccessTokenService(JwtKeyRing.derive('x'.repeat(40)), settings);
+    const { token } = other.sign(claims);
+    expect(() => service.verify(token)).toThrow(TokenRejected);
+    expect((service as unknown as { rejected: Map<string, string> }).rejected.size).toBe(0);
+  });
 });

@@ -30,6 +30,7 @@ interface VerifyResult {
 }
 
 const CACHE_MAX = 10_000;
+const REJECTED_MAX = 1_000;
 
 /**
  * Signs access tokens with the ring's first key and verifies them with passport-jwt (issuer,
@@ -41,6 +42,11 @@ const CACHE_MAX = 10_000;
 export class AccessTokenService {
   private readonly strategy: JwtStrategy;
   private readonly verified = new Map<string, AccessClaims>();
+  /**
+   * Tokens refused for good (bad signature, expired, foreign issuer...) and why: a client retrying
+   * with its expired token, or many requests carrying one forged token, cost one signature check.
+   */
+  private readonly rejected = new Map<string, string>();
 
   constructor(
     private readonly ring: JwtKeyRing,
@@ -56,7 +62,7 @@ export class AccessTokenService {
       jwtFromRequest: (req: { token: string }) => req.token,
       secretOrKeyProvider: (_req, raw, done) => {
         const key = this.ring.key(kidOf(raw as string));
-        if (!key) return done(new TokenRejected('its key id (kid) is missing or unknown'));
+        if (!key) return done(new TokenRejected(UNKNOWN_KEY));
         done(null, key.publicKey as unknown as string);
       },
       issuer: settings.issuer,
@@ -91,12 +97,32 @@ export class AccessTokenService {
       claims = undefined;
     }
     if (claims === undefined) {
-      claims = this.check(token);
+      const refused = this.rejected.get(token);
+      if (refused !== undefined) throw new TokenRejected(refused);
+      claims = this.checkRemembering(token);
       if (this.verified.size >= CACHE_MAX) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(token, claims);
     }
     if (claims.use !== use) throw new TokenRejected(`it is not an ${use} token`);
     return claims;
+  }
+
+  /** {@link check}, remembering a refusal that no later moment can change. */
+  private checkRemembering(token: string): AccessClaims {
+    try {
+      return this.check(token);
+    } catch (error) {
+      // Not remembered: a token not valid yet becomes valid, a key may be added to the ring.
+      if (
+        error instanceof TokenRejected &&
+        error.message !== NOT_YET_VALID &&
+        error.message !== UNKNOWN_KEY
+      ) {
+        if (this.rejected.size >= REJECTED_MAX) this.rejected.delete(this.rejected.keys().next().value!);
+        this.rejected.set(token, error.message);
+      }
+      throw error;
+    }
   }
 
   private check(token: string): AccessClaims {
@@ -118,6 +144,9 @@ export class AccessTokenService {
   }
 }
 
+const NOT_YET_VALID = 'it is not valid yet';
+const UNKNOWN_KEY = 'its key id (kid) is missing or unknown';
+
 function kidOf(token: string): string | undefined {
   const dot = token.indexOf('.');
   if (dot <= 0) return undefined;
@@ -133,7 +162,7 @@ function kidOf(token: string): string | undefined {
 
 function describe(info: unknown): string {
   if (info instanceof jwt.TokenExpiredError) return 'it has expired';
-  if (info instanceof jwt.NotBeforeError) return 'it is not valid yet';
+  if (info instanceof jwt.NotBeforeError) return NOT_YET_VALID;
   if (info instanceof TokenRejected) return info.message;
   const message = info instanceof Error ? info.message : String(info ?? '');
   if (/audience/i.test(message)) return 'it was issued for another audience';

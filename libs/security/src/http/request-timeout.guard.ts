@@ -1,6 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RouteMemo } from '@kwik/core';
 import { REQUEST_TIMEOUT_METADATA } from '../security.constants.js';
 import { RequestTimeouts } from './request-timeouts.service.js';
 
@@ -11,6 +12,10 @@ import { RequestTimeouts } from './request-timeouts.service.js';
  */
 @Injectable()
 export class RequestTimeoutGuard implements CanActivate {
+  private readonly timeoutOf = new RouteMemo(({ handler, controller }) =>
+    this.reflector.getAllAndOverride<number | undefined>(REQUEST_TIMEOUT_METADATA, [handler, controller]),
+  );
+
   constructor(
     private readonly reflector: Reflector,
     private readonly timeouts: RequestTimeouts,
@@ -18,10 +23,7 @@ export class RequestTimeoutGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const ms = this.reflector.getAllAndOverride<number | undefined>(REQUEST_TIMEOUT_METADATA, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const ms = this.timeoutOf.of(context);
     if (ms !== undefined) {
       const http = context.switchToHttp();
       this.timeouts.arm(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), ms);

@@ -17,11 +17,11 @@ interface Deadline {
 
 /**
  * Request timeouts: a timer per request from the moment it has been received and parsed (Fastify
- * `preHandler`) until its response ends (the raw response's `close`, which also fires when the
+ * `preHandler`) until its response ends (Fastify's `onResponse`, or `onRequestAbort` when the
  * client goes away). When it fires first the client gets a 503 `request-timeout` problem; the
  * handler's late result, or late error, is then dropped (a Fastify reply is sent once; Kwik's
- * problem filter skips a sent reply). Nothing outlives the request: the timer is cleared on
- * `close` and the state is keyed weakly by the request.
+ * problem filter skips a sent reply). Nothing outlives the request: the timer is cleared by those
+ * hooks (no listener per request) and the state is keyed weakly by the request.
  */
 @Injectable()
 export class RequestTimeouts {
@@ -31,10 +31,22 @@ export class RequestTimeouts {
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
-  /** Arms the default timeout of every request (called once at boot when `requestTimeout` > 0). */
+  /**
+   * Called once at boot: clears timers when responses end, and arms the default timeout of every
+   * request when `defaultMs` > 0 (`@RequestTimeout()` routes arm theirs from a guard).
+   */
   install(fastify: FastifyInstance, defaultMs: number): void {
-    fastify.addHook('preHandler', (request, reply, done) => {
-      this.arm(request, reply, defaultMs);
+    if (defaultMs > 0)
+      fastify.addHook('preHandler', (request, reply, done) => {
+        this.arm(request, reply, defaultMs);
+        done();
+      });
+    fastify.addHook('onResponse', (request, _reply, done) => {
+      this.disarm(request);
+      done();
+    });
+    fastify.addHook('onRequestAbort', (request, done) => {
+      this.disarm(request);
       done();
     });
   }
@@ -48,14 +60,18 @@ export class RequestTimeouts {
     if (deadline === undefined) {
       deadline = { start: Date.now(), timer: undefined };
       this.deadlines.set(request, deadline);
-      const current = deadline;
-      reply.raw.once('close', () => clearTimeout(current.timer));
+    } else if (deadline.timer !== undefined) {
+      clearTimeout(deadline.timer);
+      deadline.timer = undefined;
     }
-    clearTimeout(deadline.timer);
-    deadline.timer = undefined;
     if (ms <= 0 || reply.sent) return;
     const left = Math.max(0, deadline.start + ms - Date.now());
     deadline.timer = setTimeout(() => this.expire(request, reply, ms), left);
+  }
+
+  private disarm(request: FastifyRequest): void {
+    const timer = this.deadlines.get(request)?.timer;
+    if (timer !== undefined) clearTimeout(timer);
   }
 
   /**
@@ -65,7 +81,7 @@ export class RequestTimeouts {
    */
   private expire(request: FastifyRequest, reply: FastifyReply, ms: number): void {
     // A handler already streaming its answer keeps the connection; it cannot become a problem now.
-    if (reply.sent || reply.raw.headersSent) return;
+    if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) return;
     const problem: ProblemDetails = {
       type: `${this.problemTypeBase()}request-timeout`,
       title: 'Service Unavailable',

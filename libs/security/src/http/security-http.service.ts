@@ -7,6 +7,7 @@ import type { ResolvedSecurityOptions } from '../options/resolve-security-option
 import { SECURITY_RESOLVED_OPTIONS } from '../security.constants.js';
 import { SecurityError, SecurityErrorCode } from '../security.errors.js';
 import { RequestTimeouts } from './request-timeouts.service.js';
+import { staticHelmetHeaders } from './static-headers.js';
 
 /**
  * Installs the HTTP side of `SecurityModule` on the Fastify instance when the module initialises:
@@ -35,14 +36,22 @@ export class SecurityHttpSetup implements OnModuleInit {
       );
     const fastify = adapter.getInstance<FastifyInstance>();
     if (this.options.helmet) {
-      // helmet's middleware built once, applied by one synchronous hook. (@fastify/helmet rebuilds
-      // it — parsing every CSP directive — in an async hook on every request.)
+      // helmet's middleware built once at boot. (@fastify/helmet rebuilds it — parsing every CSP
+      // directive — in an async hook on every request.) Its headers are computed once too, unless
+      // an option is a function (a per-request CSP nonce): then the middleware runs per request.
       const applyHeaders = helmet(this.options.helmet);
-      fastify.addHook('onRequest', (request, reply, done) => {
-        applyHeaders(request.raw, reply.raw, () => done());
-      });
+      const headers = staticHelmetHeaders(applyHeaders, this.options.helmet);
+      if (headers)
+        fastify.addHook('onRequest', (_request, reply, done) => {
+          reply.headers(headers);
+          done();
+        });
+      else
+        fastify.addHook('onRequest', (request, reply, done) => {
+          applyHeaders(request.raw, reply.raw, () => done());
+        });
     }
     if (this.options.cors) await fastify.register(fastifyCors, this.options.cors);
-    if (this.options.requestTimeoutMs > 0) this.timeouts.install(fastify, this.options.requestTimeoutMs);
+    this.timeouts.install(fastify, this.options.requestTimeoutMs);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ProblemException, RequestContext, type KwikPrincipal } from '@kwik/core';
+import { ProblemException, RequestContext, RouteMemo, type KwikPrincipal } from '@kwik/core';
 import type { ResolvedSecurityOptions } from '../options/resolve-security-options.js';
 import {
   RATE_LIMIT_METADATA,
@@ -9,6 +9,7 @@ import {
   SKIP_RATE_LIMIT_METADATA,
 } from '../security.constants.js';
 import type { ResolvedRateLimitPolicy } from './rate-limit-policy.js';
+import { MemoryRateLimitStore } from './drivers/memory-rate-limit.store.js';
 import { RateLimitStore, type RateLimitHit } from './rate-limit.store.js';
 import { formatRateLimitHeader, retryAfterSeconds } from './ratelimit-headers.js';
 
@@ -41,6 +42,19 @@ export class RateLimitGuard implements CanActivate {
   protected readonly logger = new Logger('RateLimit');
   /** True while the store is failing: the failure is logged once, when it starts. */
   private storeFailing = false;
+  /** `@SkipRateLimit()` and `@RateLimit()` of each route, read once. */
+  private readonly routes = new RouteMemo(({ handler, controller }) => {
+    const targets = [handler, controller];
+    return {
+      skip: this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT_METADATA, targets) === true,
+      policy: this.reflector.getAllAndOverride<ResolvedRateLimitPolicy | undefined>(
+        RATE_LIMIT_METADATA,
+        targets,
+      ),
+    };
+  });
+  /** `excludePaths` decisions per route pattern. */
+  private readonly excludedUrls = new Map<string, boolean>();
 
   constructor(
     protected readonly reflector: Reflector,
@@ -51,14 +65,11 @@ export class RateLimitGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (!this.options.rateLimit.enabled || context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT_METADATA, targets) === true) return true;
+    const route = this.routes.of(context);
+    if (route.skip) return true;
     const http = context.switchToHttp();
     if (this.isExcluded(http.getRequest<FastifyRequest>())) return true;
-    const routePolicy = this.reflector.getAllAndOverride<ResolvedRateLimitPolicy>(
-      RATE_LIMIT_METADATA,
-      targets,
-    );
+    const routePolicy = route.policy;
     const policy = routePolicy ?? this.getTierPolicy(this.getPrincipal());
     if (!policy) return true;
     // A route's own policy counts per route; a tier is one budget per caller across all routes.
@@ -67,13 +78,17 @@ export class RateLimitGuard implements CanActivate {
     const tenant = this.requestContext.tenant?.id;
     const prefix = `${this.options.rateLimit.keyPrefix}${policy.name}:${routePolicy ? this.getRoute(context) : '*'}:${tenant ? `t:${tenant}:` : ''}`;
     const tracker = this.getTracker(context, policy);
-    // Written with `then` rather than `await`: on Node 20 every await on the request path also
-    // costs async-hook work for the request context.
+    const reply = http.getResponse<FastifyReply>();
+    // The in-process store answers at once: decided without a promise (every promise on the
+    // request path also costs Node 20's async hooks for the request context).
+    if (typeof tracker === 'string' && this.store instanceof MemoryRateLimitStore)
+      return this.decide(this.store.hitSync(prefix + tracker, policy.limit, policy.windowMs), policy, reply);
+    // Written with `then` rather than `await`, for the same reason.
     const counted =
       typeof tracker === 'string'
         ? this.count(prefix + tracker, policy)
         : tracker.then((t) => this.count(prefix + t, policy));
-    return counted.then((hit) => this.decide(hit, policy, http.getResponse<FastifyReply>()));
+    return counted.then((hit) => this.decide(hit, policy, reply));
   }
 
   /** Sets the headers of a counted request and refuses it over the limit. */
@@ -128,10 +143,17 @@ export class RateLimitGuard implements CanActivate {
 
   /** Whether the route pattern falls under `excludePaths` (default `/health`). */
   protected isExcluded(request: FastifyRequest): boolean {
-    const url = request.routeOptions.url ?? request.url;
-    return this.options.rateLimit.excludePaths.some(
-      (path) => url === path || url.startsWith(path.endsWith('/') ? path : `${path}/`),
-    );
+    const pattern = request.routeOptions.url;
+    const url = pattern ?? request.url;
+    // Route patterns are few and fixed: remember their answer (raw URLs are not remembered).
+    let excluded = pattern === undefined ? undefined : this.excludedUrls.get(pattern);
+    if (excluded === undefined) {
+      excluded = this.options.rateLimit.excludePaths.some(
+        (path) => url === path || url.startsWith(path.endsWith('/') ? path : `${path}/`),
+      );
+      if (pattern !== undefined) this.excludedUrls.set(pattern, excluded);
+    }
+    return excluded;
   }
 
   /** The 429 problem for a refused request. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { RequestContext, TenantOptional, type ProblemException } from '@kwik/core';
+import { RequestContext, RouteMemo, TenantOptional, type ProblemException } from '@kwik/core';
 import { TENANCY_CONFIG, TENANT_FAILURE_KEY } from '../tenant.constants.js';
 import type { TenancyConfig } from '../tenancy-config.js';
 import { tenantRequired } from '../tenant.problems.js';
@@ -13,6 +13,10 @@ import { tenantRequired } from '../tenant.problems.js';
 @Injectable()
 export class TenantGuard implements CanActivate {
   private readonly sources: readonly string[];
+  private readonly optional = new RouteMemo(
+    ({ handler, controller }) =>
+      this.reflector.getAllAndOverride(TenantOptional, [handler, controller]) === true,
+  );
 
   constructor(
     @Inject(TENANCY_CONFIG) protected readonly config: TenancyConfig,
@@ -32,9 +36,6 @@ export class TenantGuard implements CanActivate {
 
   /** Whether the route may run without a tenant. */
   protected isOptional(execution: ExecutionContext): boolean {
-    return (
-      this.reflector.getAllAndOverride(TenantOptional, [execution.getHandler(), execution.getClass()]) ===
-      true
-    );
+    return this.optional.of(execution);
   }
 }
