@@ -26,6 +26,7 @@ import {
 } from './lib/data-posts.mjs';
 import {
   DEMO_ENTRY,
+  NO_DEMO_CACHE,
   NO_DEMO_RATE_LIMITS,
   apiHeaders,
   assertDemoBuilt,
@@ -62,7 +63,12 @@ const SERVERS = {
   kwik: {
     label: 'Kwik demo',
     command: ['node', DEMO_ENTRY],
-    env: kwikServerEnv({ ...NO_DEMO_RATE_LIMITS, DATABASE_URL: DATA_DATABASE_URL, KWIK_SEED: 'true' }),
+    env: kwikServerEnv({
+      ...NO_DEMO_RATE_LIMITS,
+      ...NO_DEMO_CACHE,
+      DATABASE_URL: DATA_DATABASE_URL,
+      KWIK_SEED: 'true',
+    }),
     readyPath: '/health/ready',
     timeoutMs: PRIME_TIMEOUT_MS,
   },

@@ -10,6 +10,7 @@ import { parseArgs, USAGE } from './lib/args.mjs';
 import {
   DATABASE_URL,
   DEMO_ENTRY,
+  NO_DEMO_CACHE,
   NO_DEMO_RATE_LIMITS,
   apiHeaders,
   assertDemoBuilt,
@@ -52,7 +53,7 @@ const SERVERS = {
     label: 'Kwik demo',
     backend: 'PostgreSQL',
     command: ['node', DEMO_ENTRY],
-    env: kwikServerEnv({ ...NO_DEMO_RATE_LIMITS, DATABASE_URL, KWIK_SEED: 'true' }),
+    env: kwikServerEnv({ ...NO_DEMO_RATE_LIMITS, ...NO_DEMO_CACHE, DATABASE_URL, KWIK_SEED: 'true' }),
     readyPath: '/health/ready',
     prepare: async () => {
       assertDemoBuilt(ROOT);

@@ -113,6 +113,10 @@ export async function fetchPage(port, path, headers, { rows, keys } = {}) {
   }
   const out = { ok: false, status: res.status, bytes: Buffer.byteLength(res.body), json: null, data: [] };
   if (res.status !== 200) return { ...out, why: `status ${res.status}: ${res.body.slice(0, 300)}` };
+  // A cached answer would measure the cache, not the query (the demo runs with KWIK_CACHE=false).
+  const cache = res.headers['x-cache'];
+  if (cache === 'HIT' || cache === 'STALE')
+    return { ...out, why: `answered from the cache (X-Cache: ${cache})` };
   try {
     out.json = JSON.parse(res.body);
   } catch {

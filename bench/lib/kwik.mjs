@@ -26,6 +26,11 @@ export function kwikServerEnv(extra = {}) {
 
 /** The demo's own rate limits off: they are bench:auth's subject, elsewhere they would only cap the load. */
 export const NO_DEMO_RATE_LIMITS = { RATE_LIMIT_ANONYMOUS: '0', RATE_LIMIT_AUTHENTICATED: '0' };
+/**
+ * The demo's response cache off: the demo caches `GET /api/posts`, so without this a list
+ * benchmark would load cache hits, not the shaped list's SQL (bench:cache measures the cache).
+ */
+export const NO_DEMO_CACHE = { KWIK_CACHE: 'false' };
 const LOGIN = { email: 'admin@acme.test', password: 'kwik-demo-pass' };
 
 export function assertDemoBuilt(root) {

@@ -42,8 +42,12 @@ import { SeedService } from './seed/seed.service.js';
       useFactory: demoTenantOptions,
       adminPath: 'api/tenants',
     }),
-    // Redis when REDIS_URL is set (shared by every instance), a bounded in-process LRU otherwise.
-    CacheModule.forRoot({ defaultTtl: '30s' }),
+    // Redis when REDIS_URL is set (shared by every instance), a bounded in-process LRU otherwise;
+    // KWIK_CACHE=false makes every @Cache() a pass-through (bench:data measures the shaped list itself).
+    CacheModule.forRootAsync({
+      inject: [DemoConfig],
+      useFactory: (config: DemoConfig) => ({ defaultTtl: '30s', enabled: config.KWIK_CACHE }),
+    }),
     PostsModule,
   ],
   providers: [SeedService],

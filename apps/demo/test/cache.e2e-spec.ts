@@ -107,3 +107,23 @@ describe('demo: cached posts (two instances sharing Redis)', () => {
     expect(((await item.json()) as { title: string }).title).toBe('Renamed through instance B');
   });
 });
+
+describe('demo: KWIK_CACHE=false', () => {
+  let demo: DemoUnderTest;
+
+  beforeAll(async () => {
+    demo = await startDemo('shared', { env: { KWIK_CACHE: 'false' } });
+  });
+  afterAll(() => demo?.close());
+
+  it('answers every read of the cached routes from the handler', async () => {
+    const reads = [];
+    for (let i = 0; i < 3; i++) reads.push(await demo.fetch(`${demo.baseUrl}/api/posts?limit=2`));
+    expect(reads.map((res) => res.status)).toEqual([200, 200, 200]);
+    expect(reads.map((res) => res.headers.get('x-cache'))).toEqual(['BYPASS', 'BYPASS', 'BYPASS']);
+    const page = (await reads[0]!.json()) as Page;
+    const item = await demo.fetch(`${demo.baseUrl}/api/posts/${page.data[0]!.id}`);
+    expect(item.status).toBe(200);
+    expect(item.headers.get('x-cache')).toBe('BYPASS');
+  });
+});

@@ -8,6 +8,11 @@ export class DemoConfig extends KwikConfig {
   @IsBoolean({ message: 'must be true or false' })
   KWIK_SEED: boolean = true;
 
+  /** Cache responses (`@Cache()` routes); `false` answers every request from the handler. @default true */
+  @EnvBoolean()
+  @IsBoolean({ message: 'must be true or false' })
+  KWIK_CACHE: boolean = true;
+
   /** How tenants are separated (the tenant library reads it). @default 'shared' */
   @IsIn(['shared', 'schema'], { message: 'must be shared or schema' })
   KWIK_TENANT_STRATEGY: 'shared' | 'schema' = 'shared';
