@@ -12,7 +12,7 @@ const contextOf = (controller: Function, handler: Function) =>
 
 describe('RouteMemo', () => {
   it('computes once per controller and handler', () => {
-    const compute = vi.fn(({ controller }: { controller: Function }) => controller.name);
+    const compute = vi.fn<(route: { controller: Function }) => string>(({ controller }) => controller.name);
     const memo = new RouteMemo(compute);
     expect(memo.of(contextOf(Posts, Base.prototype.list))).toBe('Posts');
     expect(memo.of(contextOf(Posts, Base.prototype.list))).toBe('Posts');
@@ -26,7 +26,7 @@ describe('RouteMemo', () => {
   });
 
   it('remembers an undefined value too', () => {
-    const compute = vi.fn(() => undefined);
+    const compute = vi.fn<() => undefined>(() => undefined);
     const memo = new RouteMemo(compute);
     memo.get(Base.prototype.list, Posts);
     memo.get(Base.prototype.list, Posts);
