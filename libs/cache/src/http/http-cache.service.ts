@@ -45,6 +45,7 @@ function flight(): Flight {
 
 /** How long a settled flight answers the lookups that started before it settled. */
 const FLIGHT_LINGER_MS = 1000;
+const NO_VERSIONS: TagVersions = Object.freeze({});
 
 const REFRESH_HEADER = 'x-kwik-cache-refresh';
 
@@ -101,6 +102,11 @@ export class HttpCache implements OnModuleInit {
         (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: SendDone) => {
           const state = this.states.get(request);
           if (state === undefined) return done(null, payload);
+          this.markResponse(state, reply);
+          if (state.outcome !== 'MISS') {
+            this.settle(state, undefined); // nothing to store: no promise either
+            return done(null, payload);
+          }
           this.capture(state, request, reply, payload).then(
             () => done(null, payload),
             (error: unknown) => done(error as Error),
@@ -135,6 +141,12 @@ export class HttpCache implements OnModuleInit {
       tags = tagsOf(plan.options.tags, [request]);
     } catch (error) {
       return done(error as Error);
+    }
+    if (!this.cache.options.enabled) {
+      // `enabled: false`: answered by the handler, decided without a lookup or a promise.
+      this.cache.stats.record(plan.name, 'bypass');
+      this.states.set(request, this.stateFor(plan, key, tags, NO_VERSIONS, 'BYPASS'));
+      return done();
     }
     this.lookupAndServe(plan, key, tags, request, reply).then(
       (served) => (served ? undefined : done()),
@@ -256,21 +268,25 @@ export class HttpCache implements OnModuleInit {
     return true;
   }
 
+  /** `X-Cache`, and the route's `Cache-Control` and `Vary`, on a response the handler answered. */
+  private markResponse(state: RequestState, reply: FastifyReply): void {
+    const options = state.plan.options;
+    reply.header(X_CACHE_HEADER, state.outcome);
+    if (options.cacheControl && reply.statusCode < 400) reply.header('cache-control', options.cacheControl);
+    if (options.varyHeaders.length)
+      reply.header('vary', mergeVary(reply.getHeader('vary'), options.varyHeaders));
+  }
+
+  /** Stores a missed response when it may be stored (2xx GET, no Set-Cookie, not a stream). */
   private async capture(
     state: RequestState,
     request: FastifyRequest,
     reply: FastifyReply,
     payload: unknown,
   ): Promise<void> {
-    const options = state.plan.options;
-    reply.header(X_CACHE_HEADER, state.outcome);
-    if (options.cacheControl && reply.statusCode < 400) reply.header('cache-control', options.cacheControl);
-    if (options.varyHeaders.length)
-      reply.header('vary', mergeVary(reply.getHeader('vary'), options.varyHeaders));
     const body =
       typeof payload === 'string' ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : undefined;
     const storable =
-      state.outcome === 'MISS' &&
       request.method === 'GET' &&
       storableStatus(reply.statusCode) &&
       reply.getHeader('set-cookie') === undefined &&
