@@ -90,6 +90,22 @@ describe('auth: RBAC (@HasPermission, @HasRole, :own) and API keys', () => {
     expect((await call(app, 'GET', '/auth/audit?limit=abc', { token: tokens.admin })).status).toBe(400);
   });
 
+  it('applies a role changed in the database to tokens already in use, once the registry reloads', async () => {
+    const registry = app.app.get(RoleRegistry);
+    const read = () => call(app, 'GET', '/docs', { token: tokens.reader });
+    expect((await read()).status).toBe(200); // the token's principal is remembered from here on
+    await app.sql.query(`UPDATE kwik_auth_roles SET permissions = '{}' WHERE name = 'reader'`);
+    try {
+      expect((await read()).status).toBe(200); // not reloaded yet: the compiled graph is in force
+      await registry.reload();
+      expect((await read()).status).toBe(403);
+    } finally {
+      await app.sql.query(`UPDATE kwik_auth_roles SET permissions = '{docs:read}' WHERE name = 'reader'`);
+      await registry.reload();
+    }
+    expect((await read()).status).toBe(200);
+  });
+
   it('AccessControl answers outside the guard too', () => {
     const access = app.app.get(AccessControl);
     expect(access.can('docs:read')).toBe(false); // no request, no principal

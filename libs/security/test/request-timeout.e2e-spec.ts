@@ -50,6 +50,19 @@ describe('request timeouts', () => {
     ]);
   });
 
+  it('forgets a request whose client went away: no 503 is attempted for it later', async () => {
+    const aborted = new AbortController();
+    const gone = fetch(`${app.baseUrl}/slow?ms=500&gone=1`, { signal: aborted.signal }).catch(
+      (error: Error) => error.name,
+    );
+    await sleep(50);
+    aborted.abort();
+    expect(await gone).toBe('AbortError');
+    await sleep(600); // past the 300 ms timeout and the handler's own end
+    expect(warnings(logger)).not.toMatch(/gone=1/);
+    expect((await app.get('/slow?ms=0')).status).toBe(200);
+  });
+
   it('leaves fast requests alone', async () => {
     const responses = await Promise.all(Array.from({ length: 20 }, () => app.get('/slow?ms=10')));
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
