@@ -5,7 +5,10 @@ export interface HttpRecord {
   readonly status: number;
   /** Headers the handler and the serialization set (not the per-request ones the hooks set). */
   readonly headers: readonly (readonly [string, string | string[]])[];
-  /** The body as it was sent: text stays a string (UTF-8 on the wire), binary a Buffer. */
+  /**
+   * The body's bytes as sent (a text body as its UTF-8 bytes: a Buffer lives outside the JS heap, so
+   * stored pages add nothing for the garbage collector to trace). `''` for an empty body.
+   */
   readonly body: string | Buffer;
   readonly etag: string;
 }
