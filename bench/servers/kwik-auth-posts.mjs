@@ -7,16 +7,13 @@
 // KWIK_SEED (the demo's seed on an empty database).
 import 'reflect-metadata';
 import { Controller, Get, Inject, Module, Param } from '@nestjs/common';
-import { createKwikApp, KwikModule } from '@kwik/core';
-import { LoggingModule } from '@kwik/logging';
-import { DatabaseModule, TransactionManager } from '@kwik/database';
-import { AuthModule, HasPermission, Public } from '@kwik/auth';
+import { createKwikApp } from '@kwik/core';
+import { TransactionManager } from '@kwik/database';
+import { HasPermission, Public } from '@kwik/auth';
 import { SecurityModule } from '@kwik/security';
-import { DEMO_ENTITIES, Post, User } from '../../apps/demo/dist/entities/index.js';
-import { DEMO_MIGRATIONS } from '../../apps/demo/dist/migrations/index.js';
-import { DEMO_ROLES_PERMISSIONS } from '../../apps/demo/dist/auth/demo-roles.js';
-import { DemoConfig } from '../../apps/demo/dist/config/demo-config.js';
+import { Post } from '../../apps/demo/dist/entities/index.js';
 import { SeedService } from '../../apps/demo/dist/seed/seed.service.js';
+import { coreModules, demoAuth, demoDatabase, UNREACHED_TIER } from './demo-stack.mjs';
 
 const rateLimit = process.env.RATE_LIMIT ?? 'off';
 
@@ -51,26 +48,17 @@ method('open', Get('public/:id'), Public());
 Inject(TransactionManager)(BenchPostsController, undefined, 0);
 Controller('bench/posts')(BenchPostsController);
 
-const imports = [
-  KwikModule.forRoot({ config: DemoConfig, docs: false }),
-  LoggingModule.forRoot({ base: { service: 'kwik-bench-auth' } }),
-  DatabaseModule.forRoot({
-    url: process.env.DATABASE_URL,
-    entities: DEMO_ENTITIES,
-    migrations: DEMO_MIGRATIONS,
-    migrationsRun: true,
-    synchronize: false,
-  }),
-  AuthModule.forRoot({ userEntity: User, roles: DEMO_ROLES_PERMISSIONS, path: 'api/auth' }),
-];
+const imports = [...coreModules('kwik-bench-auth'), demoDatabase(), demoAuth()];
 if (rateLimit !== 'off' && rateLimit !== 'redis')
   throw new Error(`RATE_LIMIT must be off or redis, got ${rateLimit}`);
 // Both servers have the security library (headers, timeouts); they differ only in rate limiting.
 // Its limits are far above what the run can send: every request is checked in Redis, none refused.
-const tier = { limit: 100_000_000, window: '1m' };
 imports.push(
   SecurityModule.forRoot({
-    rateLimit: rateLimit === 'redis' ? { store: 'redis', anonymous: tier, authenticated: tier } : false,
+    rateLimit:
+      rateLimit === 'redis'
+        ? { store: 'redis', anonymous: UNREACHED_TIER, authenticated: UNREACHED_TIER }
+        : false,
   }),
 );
 

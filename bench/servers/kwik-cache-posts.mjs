@@ -10,21 +10,16 @@
 import 'reflect-metadata';
 import { Controller, Get, Inject, Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { createKwikApp, KwikModule } from '@kwik/core';
-import { LoggingModule } from '@kwik/logging';
-import { DatabaseModule } from '@kwik/database';
+import { createKwikApp } from '@kwik/core';
 import { DataModule, Shape, ShapedLists } from '@kwik/data';
-import { AuthModule, HasPermission } from '@kwik/auth';
+import { HasPermission } from '@kwik/auth';
 import { SecurityModule } from '@kwik/security';
-import { TenantContext, TenantModule } from '@kwik/tenant';
+import { TenantContext } from '@kwik/tenant';
 import { Cache, CacheModule } from '@kwik/cache';
-import { DEMO_ENTITIES, Post, Tenant, User } from '../../apps/demo/dist/entities/index.js';
-import { DEMO_MIGRATIONS } from '../../apps/demo/dist/migrations/index.js';
-import { DEMO_TENANT_MIGRATIONS } from '../../apps/demo/dist/migrations/tenant/index.js';
-import { DEMO_ROLES_PERMISSIONS } from '../../apps/demo/dist/auth/demo-roles.js';
+import { Post } from '../../apps/demo/dist/entities/index.js';
 import { PostShape } from '../../apps/demo/dist/posts/post.shape.js';
-import { DemoConfig } from '../../apps/demo/dist/config/demo-config.js';
 import { SeedService } from '../../apps/demo/dist/seed/seed.service.js';
+import { coreModules, demoAuth, demoDatabase, demoTenancy, UNREACHED_TIER } from './demo-stack.mjs';
 
 const store = process.env.CACHE_STORE ?? 'memory';
 if (store !== 'memory' && store !== 'redis')
@@ -84,31 +79,18 @@ Inject(getDataSourceToken())(BenchPostsController, undefined, 1);
 Inject(TenantContext)(BenchPostsController, undefined, 2);
 Controller('api/posts')(BenchPostsController);
 
-// Rate limits as the demo has them (in-process), far above what the run sends: checked, never refused.
-const tier = { limit: 100_000_000, window: '1m' };
-
 class BenchCacheApp {}
 Module({
   imports: [
-    KwikModule.forRoot({ config: DemoConfig, docs: false }),
-    LoggingModule.forRoot({ base: { service: 'kwik-bench-cache' } }),
-    DatabaseModule.forRoot({
-      url: process.env.DATABASE_URL,
-      entities: DEMO_ENTITIES,
-      migrations: DEMO_MIGRATIONS,
-      migrationsRun: true,
-      synchronize: false,
-    }),
+    ...coreModules('kwik-bench-cache'),
+    demoDatabase(),
     DataModule.forRoot({}),
-    AuthModule.forRoot({ userEntity: User, roles: DEMO_ROLES_PERMISSIONS, path: 'api/auth' }),
-    SecurityModule.forRoot({ rateLimit: { store: 'memory', anonymous: tier, authenticated: tier } }),
-    TenantModule.forRoot({
-      tenantEntity: Tenant,
-      strategy: 'shared',
-      resolvers: ['header', 'token'],
-      schema: { migrations: DEMO_TENANT_MIGRATIONS },
-      adminPath: false,
+    demoAuth(),
+    // Rate limits as the demo has them (in-process), far above what the run sends: checked, never refused.
+    SecurityModule.forRoot({
+      rateLimit: { store: 'memory', anonymous: UNREACHED_TIER, authenticated: UNREACHED_TIER },
     }),
+    demoTenancy(),
     CacheModule.forRoot({ store, redis: { keyPrefix: `kwik-bench:cache:${process.pid}:` } }),
   ],
   controllers: [BenchPostsController],

@@ -8,19 +8,13 @@
 import 'reflect-metadata';
 import { Controller, Get, Module } from '@nestjs/common';
 import { createKwikApp, KwikModule } from '@kwik/core';
-import { LoggingModule } from '@kwik/logging';
-import { DatabaseModule } from '@kwik/database';
 import { DataModule } from '@kwik/data';
-import { AuthModule, HasPermission } from '@kwik/auth';
+import { HasPermission } from '@kwik/auth';
 import { SecurityModule } from '@kwik/security';
-import { TenantModule } from '@kwik/tenant';
 import { CacheModule } from '@kwik/cache';
-import { DEMO_ENTITIES, Tenant, User } from '../../apps/demo/dist/entities/index.js';
-import { DEMO_MIGRATIONS } from '../../apps/demo/dist/migrations/index.js';
-import { DEMO_TENANT_MIGRATIONS } from '../../apps/demo/dist/migrations/tenant/index.js';
-import { DEMO_ROLES_PERMISSIONS } from '../../apps/demo/dist/auth/demo-roles.js';
 import { DemoConfig } from '../../apps/demo/dist/config/demo-config.js';
 import { SeedService } from '../../apps/demo/dist/seed/seed.service.js';
+import { coreModules, demoAuth, demoDatabase, demoTenancy, UNREACHED_TIER } from './demo-stack.mjs';
 
 const LIBRARIES = ['logging', 'auth', 'security', 'tenant', 'cache'];
 const without = new Set((process.env.KWIK_FLOOR_WITHOUT ?? '').split(',').filter(Boolean));
@@ -41,33 +35,22 @@ for (const decorate of [Get('constant'), ...(has('auth') ? [HasPermission('posts
 Object.defineProperty(proto, 'constant', descriptor);
 Controller('api/floor')(FloorController);
 
-// Rate limits as the demo has them (in-process), far above what the run sends: checked, never refused.
-const tier = { limit: 100_000_000, window: '1m' };
-
 class FloorApp {}
 Module({
   imports: [
-    KwikModule.forRoot({ config: DemoConfig, docs: false }),
-    has('logging') && LoggingModule.forRoot({ base: { service: 'kwik-bench-floor' } }),
-    DatabaseModule.forRoot({
-      url: process.env.DATABASE_URL,
-      entities: DEMO_ENTITIES,
-      migrations: DEMO_MIGRATIONS,
-      migrationsRun: true,
-      synchronize: false,
-    }),
+    // Core alone when logging is left out; the demo's config and service name otherwise.
+    ...(has('logging')
+      ? coreModules('kwik-bench-floor')
+      : [KwikModule.forRoot({ config: DemoConfig, docs: false })]),
+    demoDatabase(),
     DataModule.forRoot({}),
-    has('auth') && AuthModule.forRoot({ userEntity: User, roles: DEMO_ROLES_PERMISSIONS, path: 'api/auth' }),
+    has('auth') && demoAuth(),
+    // Rate limits as the demo has them (in-process), far above what the run sends.
     has('security') &&
-      SecurityModule.forRoot({ rateLimit: { store: 'memory', anonymous: tier, authenticated: tier } }),
-    has('tenant') &&
-      TenantModule.forRoot({
-        tenantEntity: Tenant,
-        strategy: 'shared',
-        resolvers: ['header', 'token'],
-        schema: { migrations: DEMO_TENANT_MIGRATIONS },
-        adminPath: false,
+      SecurityModule.forRoot({
+        rateLimit: { store: 'memory', anonymous: UNREACHED_TIER, authenticated: UNREACHED_TIER },
       }),
+    has('tenant') && demoTenancy(),
     has('cache') && CacheModule.forRoot({ store: 'memory' }),
   ].filter(Boolean),
   controllers: [FloorController],

@@ -13,17 +13,13 @@
 import 'reflect-metadata';
 import { Controller, Get, Inject, Module, Param } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { createKwikApp, KwikModule, TenantOptional } from '@kwik/core';
-import { LoggingModule } from '@kwik/logging';
-import { DatabaseModule } from '@kwik/database';
+import { createKwikApp, TenantOptional } from '@kwik/core';
 import { DataModule, Shape, ShapedLists } from '@kwik/data';
-import { TenantContext, TenantModule } from '@kwik/tenant';
-import { DEMO_ENTITIES, Post, Tenant } from '../../apps/demo/dist/entities/index.js';
-import { DEMO_MIGRATIONS } from '../../apps/demo/dist/migrations/index.js';
-import { DEMO_TENANT_MIGRATIONS } from '../../apps/demo/dist/migrations/tenant/index.js';
+import { TenantContext } from '@kwik/tenant';
+import { Post } from '../../apps/demo/dist/entities/index.js';
 import { PostShape } from '../../apps/demo/dist/posts/post.shape.js';
-import { DemoConfig } from '../../apps/demo/dist/config/demo-config.js';
 import { SeedService } from '../../apps/demo/dist/seed/seed.service.js';
+import { coreModules, demoDatabase, demoTenancy } from './demo-stack.mjs';
 
 const strategy = process.env.KWIK_TENANT_STRATEGY ?? 'shared';
 if (strategy !== 'shared' && strategy !== 'schema')
@@ -70,23 +66,10 @@ Controller('bench/posts')(BenchPostsController);
 class BenchTenantApp {}
 Module({
   imports: [
-    KwikModule.forRoot({ config: DemoConfig, docs: false }),
-    LoggingModule.forRoot({ base: { service: 'kwik-bench-tenant' } }),
-    DatabaseModule.forRoot({
-      url: process.env.DATABASE_URL,
-      entities: DEMO_ENTITIES,
-      migrations: DEMO_MIGRATIONS,
-      migrationsRun: true,
-      synchronize: false,
-    }),
+    ...coreModules('kwik-bench-tenant'),
+    demoDatabase(),
     DataModule.forRoot({}),
-    TenantModule.forRoot({
-      tenantEntity: Tenant,
-      strategy,
-      resolvers: ['header'],
-      schema: { migrations: DEMO_TENANT_MIGRATIONS },
-      adminPath: false,
-    }),
+    demoTenancy(strategy, ['header']),
   ],
   controllers: [BenchPostsController],
   // The demo's seed (tenants, users, posts) runs on an empty database, as in the demo.
