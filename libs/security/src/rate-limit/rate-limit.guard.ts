@@ -9,7 +9,6 @@ import {
   SKIP_RATE_LIMIT_METADATA,
 } from '../security.constants.js';
 import type { ResolvedRateLimitPolicy } from './rate-limit-policy.js';
-import { MemoryRateLimitStore } from './drivers/memory-rate-limit.store.js';
 import { RateLimitStore, type RateLimitHit } from './rate-limit.store.js';
 import { formatRateLimitHeader, retryAfterSeconds } from './ratelimit-headers.js';
 
@@ -79,10 +78,10 @@ export class RateLimitGuard implements CanActivate {
     const prefix = `${this.options.rateLimit.keyPrefix}${policy.name}:${routePolicy ? this.getRoute(context) : '*'}:${tenant ? `t:${tenant}:` : ''}`;
     const tracker = this.getTracker(context, policy);
     const reply = http.getResponse<FastifyReply>();
-    // The in-process store answers at once: decided without a promise (every promise on the
-    // request path also costs Node 20's async hooks for the request context).
-    if (typeof tracker === 'string' && this.store instanceof MemoryRateLimitStore)
-      return this.decide(this.store.hitSync(prefix + tracker, policy.limit, policy.windowMs), policy, reply);
+    // A store that answers at once (the in-process one) is decided without a promise: every promise
+    // on the request path also costs Node 20's async hooks for the request context.
+    const now = typeof tracker === 'string' ? this.countNow(prefix + tracker, policy) : undefined;
+    if (now !== undefined) return this.decide(now.hit, policy, reply);
     // Written with `then` rather than `await`, for the same reason.
     const counted =
       typeof tracker === 'string'
@@ -170,6 +169,20 @@ export class RateLimitGuard implements CanActivate {
     });
   }
 
+  /** The store's synchronous answer ({@link RateLimitStore.hitNow}), or `undefined` when it has none. */
+  private countNow(
+    key: string,
+    policy: ResolvedRateLimitPolicy,
+  ): { hit: RateLimitHit | undefined } | undefined {
+    let hit: RateLimitHit | undefined;
+    try {
+      hit = this.store.hitNow(key, policy.limit, policy.windowMs);
+    } catch (error) {
+      return { hit: this.storeFailed(error) };
+    }
+    return hit === undefined ? undefined : { hit: this.recovered(hit) };
+  }
+
   /** Counts the request; on a store failure applies `onStoreError` (`undefined`: let it through). */
   private count(key: string, policy: ResolvedRateLimitPolicy): Promise<RateLimitHit | undefined> {
     let checked: Promise<RateLimitHit>;
@@ -179,15 +192,18 @@ export class RateLimitGuard implements CanActivate {
       checked = Promise.reject(error); // a store that throws instead of rejecting
     }
     return checked.then(
-      (hit) => {
-        if (this.storeFailing) {
-          this.storeFailing = false;
-          this.logger.log('The rate-limit store answers again; limits are enforced.');
-        }
-        return hit;
-      },
+      (hit) => this.recovered(hit),
       (error: unknown) => this.storeFailed(error),
     );
+  }
+
+  /** A store's answer after a failure: logs the recovery once. */
+  private recovered(hit: RateLimitHit): RateLimitHit {
+    if (this.storeFailing) {
+      this.storeFailing = false;
+      this.logger.log('The rate-limit store answers again; limits are enforced.');
+    }
+    return hit;
   }
 
   /** `onStoreError: 'open'` lets the request through; `'closed'` refuses it with a 503 problem. */

@@ -26,4 +26,12 @@ export abstract class RateLimitStore {
    * Must be atomic: concurrent calls for one key never allow more than `limit`.
    */
   abstract hit(key: string, limit: number, windowMs: number): Promise<RateLimitHit>;
+
+  /**
+   * {@link hit} answered synchronously, for a store that can (an in-process one): the guard then
+   * decides without a promise. The default, `undefined`, makes the guard call {@link hit}.
+   */
+  hitNow(_key: string, _limit: number, _windowMs: number): RateLimitHit | undefined {
+    return undefined;
+  }
 }

@@ -46,6 +46,10 @@ export class MemoryRateLimitStore extends RateLimitStore implements OnApplicatio
     return Promise.resolve(this.hitSync(key, limit, windowMs));
   }
 
+  override hitNow(key: string, limit: number, windowMs: number): RateLimitHit {
+    return this.hitSync(key, limit, windowMs);
+  }
+
   /** The synchronous core of {@link hit}: nothing can interleave, so it is atomic per process. */
   hitSync(key: string, limit: number, windowMs: number): RateLimitHit {
     const now = this.now();
