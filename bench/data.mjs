@@ -79,6 +79,21 @@ const SERVERS = {
     readyPath: '/posts?limit=1',
     timeoutMs: READY_TIMEOUT_MS,
   },
+  // For context, not targets: where the gap between the demo and the baseline comes from.
+  kwikData: {
+    label: 'Kwik, data lib only',
+    command: ['node', 'bench/servers/kwik-data-posts.mjs'],
+    env: kwikServerEnv({ DATABASE_URL: DATA_DATABASE_URL }),
+    readyPath: '/health/ready',
+    timeoutMs: READY_TIMEOUT_MS,
+  },
+  nestPg: {
+    label: 'NestJS + pg',
+    command: ['node', 'bench/servers/nest-pg-posts.mjs'],
+    env: { HOST: '127.0.0.1', DATABASE_URL: DATA_DATABASE_URL },
+    readyPath: '/posts?limit=1',
+    timeoutMs: READY_TIMEOUT_MS,
+  },
 };
 
 async function start(name, pinning) {
@@ -176,7 +191,10 @@ function printThroughput(eps, base, opts) {
   console.log(table(headers, rows));
   console.log(
     '\nvs baseline: ratio to the hand-written Fastify + pg endpoint in this run. req/CPU-s: 2xx responses\n' +
-      "per second of the server process's own CPU (PostgreSQL not included). other CPU: mostly PostgreSQL.",
+      "per second of the server process's own CPU (PostgreSQL not included). other CPU: mostly PostgreSQL.\n" +
+      'Context rows (not targets): "Kwik, data lib only" serves the same list as a CRUD resource with core,\n' +
+      'logging, database and data only (no auth, security, tenancy, cache); "NestJS + pg" runs the\n' +
+      "baseline's SQL in one bare NestJS controller.",
   );
 }
 
@@ -285,6 +303,8 @@ async function main() {
         `${posts.added ? ` (${rowLabel(posts.added)} added)` : ''}; ANALYZE posts done`,
     );
     live.baseline = await start('baseline', pinning);
+    live.kwikData = await start('kwikData', pinning);
+    live.nestPg = await start('nestPg', pinning);
 
     // Sanity checks before any load: status, row count, exactly the selected fields, same rows.
     console.log('\nChecks');
@@ -311,6 +331,19 @@ async function main() {
       );
       if (!kwikP1.ok) kwikProblem = `GET ${kwikPath(PAGE)} -> ${kwikP1.why}`;
       else sameRows('page 1, Kwik vs baseline', kwikP1, baseP1, problems);
+    }
+    // The context servers: the same list through the data library alone, and through bare NestJS.
+    const contextProblem = {};
+    for (const [name, path] of [
+      ['kwikData', kwikPath(PAGE)],
+      ['nestPg', baselinePath(PAGE)],
+    ]) {
+      const page = await fetchPage(live[name].port, path, {}, want);
+      console.log(`  ${SERVERS[name].label} page 1: ${page.ok ? `200, ${page.bytes} B, ${PAGE} rows` : page.why}`);
+      if (!page.ok) {
+        contextProblem[name] = `GET ${path} -> ${page.why}`;
+        problems.push(`${SERVERS[name].label} is not measured: ${contextProblem[name]}`);
+      } else sameRows(`page 1, ${SERVERS[name].label} vs baseline`, page, baseP1, problems);
     }
     if (kwikProblem) {
       problems.push(`Kwik's shaped list is not measured: ${kwikProblem}`);
@@ -402,6 +435,8 @@ async function main() {
     const tp = [
       kwikEp('shaped list, limit=20', kwikPath(PAGE), kwikProblem),
       endpoint('baseline', 'same SQL, limit=20', baselinePath(PAGE)),
+      endpoint('kwikData', 'shaped list, limit=20', kwikPath(PAGE), {}, contextProblem.kwikData ?? null),
+      endpoint('nestPg', 'same SQL, limit=20', baselinePath(PAGE), {}, contextProblem.nestPg ?? null),
     ];
     const deepName = `after row ${rowLabel(deep.row)}`;
     const lat = [

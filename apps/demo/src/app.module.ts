@@ -5,6 +5,7 @@ import { KwikModule } from '@kwik/core';
 import { DataModule } from '@kwik/data';
 import { SecurityModule } from '@kwik/security';
 import { TenantModule } from '@kwik/tenant';
+import { VersioningModule } from '@kwik/versioning';
 import { DatabaseModule } from '@kwik/database';
 import { LoggingModule } from '@kwik/logging';
 import { DEMO_ROLES_PERMISSIONS } from './auth/demo-roles.js';
@@ -14,6 +15,7 @@ import { demoDatabaseOptions } from './database.options.js';
 import { demoSecurityOptions } from './security.options.js';
 import { demoTenantOptions } from './tenancy.options.js';
 import { PostsModule } from './posts/posts.module.js';
+import { ContentReplacesBody } from './posts/content-replaces-body.change.js';
 import { SeedService } from './seed/seed.service.js';
 
 /** The Kwik demo: a multi-tenant publishing platform (see shared DEMO.md). */
@@ -47,6 +49,16 @@ import { SeedService } from './seed/seed.service.js';
     CacheModule.forRootAsync({
       inject: [DemoConfig],
       useFactory: (config: DemoConfig) => ({ defaultTtl: '30s', enabled: config.KWIK_CACHE }),
+    }),
+    // v1 (the default, deprecated) and v2 (`Accept: application/vnd.kwik.v2+json`): controllers are
+    // written for v2; v1 is served through ContentReplacesBody.
+    VersioningModule.forRoot({
+      type: 'media-type',
+      vendor: 'kwik',
+      versions: ['1', '2'],
+      defaultVersion: '1',
+      changes: [ContentReplacesBody],
+      deprecated: { '1': { since: '2026-12-01', sunset: '2027-06-30', link: '/docs/migrations/v2' } },
     }),
     PostsModule,
   ],

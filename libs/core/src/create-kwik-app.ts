@@ -12,6 +12,7 @@ import { ContextStore } from './context/context-store.js';
 import { RequestContext } from './context/request-context.js';
 import { requestIdGenerator } from './http/request-id.js';
 import { setupOpenApi } from './http/openapi.js';
+import { OpenApiVariants } from './http/openapi-variants.js';
 import { KwikLoggerHost } from './logger-host.js';
 import { KWIK_MODULE_OPTIONS } from './kwik.module-definition.js';
 import type { KwikModuleOptions } from './kwik-options.interface.js';
@@ -103,7 +104,10 @@ export async function createKwikApp(
   context = app.get(RequestContext, { strict: false });
   typeBase = kwikOptions.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
   registerLivenessRoute(adapter.getInstance());
-  if (kwikOptions.docs !== false) setupOpenApi(app, kwikOptions.docs ?? {});
+  if (kwikOptions.docs !== false) {
+    const variants = app.get(OpenApiVariants, { strict: false });
+    setupOpenApi(app, kwikOptions.docs ?? {}, variants.all, variants.primary);
+  }
   if (options.plugins) await options.plugins(adapter.getInstance());
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -8,6 +8,7 @@ import { RequestContext } from './context/request-context.js';
 import { ProblemFilter } from './errors/problem.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessRegistry } from './health/readiness.registry.js';
+import { OpenApiVariants } from './http/openapi-variants.js';
 import { RouteAccess } from './http/route-access.js';
 import { KWIK_REDIS } from './kwik.constants.js';
 import { KwikLoggerHost } from './logger-host.js';
@@ -57,13 +58,14 @@ function withConfig(definition: DynamicModule, extras: KwikModuleExtras): Dynami
     RequestContext,
     ReadinessRegistry,
     RouteAccess,
+    OpenApiVariants,
     KwikLoggerHost,
     redisProvider,
     RedisLifecycle,
     { provide: APP_FILTER, useClass: ProblemFilter },
     { provide: APP_PIPE, useFactory: () => new KwikValidationPipe() },
   ],
-  exports: [RequestContext, ReadinessRegistry, RouteAccess, KwikLoggerHost, KWIK_REDIS],
+  exports: [RequestContext, ReadinessRegistry, RouteAccess, OpenApiVariants, KwikLoggerHost, KWIK_REDIS],
 })
 export class KwikModule extends KwikConfigurableModule {
   static override forRoot(options: typeof KWIK_OPTIONS_TYPE = {}): DynamicModule {

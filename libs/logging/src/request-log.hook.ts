@@ -20,6 +20,7 @@ export function requestLogHook(writer: RequestLogWriter, ignoreRoutes: readonly 
         userId: identity?.userId,
         tenantId: identity?.tenantId,
         ip: identity?.ip ?? request.ip,
+        apiVersion: identity?.apiVersion,
         method: request.method,
         route,
         status,

@@ -13,6 +13,7 @@ export interface CompletionFields {
   userId?: string;
   tenantId?: string;
   ip?: string;
+  apiVersion?: string;
   method: string;
   route: string | null;
   status: number;
@@ -46,6 +47,7 @@ export class RequestLogWriter {
     if (f.userId !== undefined) line += `,"userId":${quote(f.userId)}`;
     if (f.tenantId !== undefined) line += `,"tenantId":${quote(f.tenantId)}`;
     if (f.ip !== undefined) line += `,"ip":${quote(f.ip)}`;
+    if (f.apiVersion !== undefined) line += `,"apiVersion":${quote(f.apiVersion)}`;
     line += `,"method":${quote(f.method)},"route":${f.route === null ? 'null' : quote(f.route)},"status":${f.status}`;
     this.destination.write(`${line},"durationMs":${f.durationMs},"msg":"request completed"}\n`);
   }

@@ -12,6 +12,11 @@ export type PostStatus = (typeof POST_STATUSES)[number];
 export const POST_SEARCH_VECTOR =
   "setweight(to_tsvector('english', coalesce(\"title\", '')), 'A') || setweight(to_tsvector('english', coalesce(\"body\", '')), 'B')";
 
+/** How long a post's `excerpt` is, in characters. */
+export const POST_EXCERPT_LENGTH = 160;
+/** The generated `excerpt` column's expression. */
+export const POST_EXCERPT = `left("body", ${POST_EXCERPT_LENGTH})`;
+
 @TenantScoped()
 @Entity('posts')
 @Index(['tenantId', 'createdAt', 'id'])
@@ -29,8 +34,13 @@ export class Post extends KwikBaseEntity {
   @Column({ type: 'varchar', length: 200 })
   title!: string;
 
-  @Column({ type: 'text' })
-  body!: string;
+  /** The text of the post. API v2 calls it `content`, v1 `body` (the column keeps its first name). */
+  @Column({ name: 'body', type: 'text' })
+  content!: string;
+
+  /** The first {@link POST_EXCERPT_LENGTH} characters of the content (API v2), kept by PostgreSQL. */
+  @Column({ type: 'text', insert: false, update: false, generatedType: 'STORED', asExpression: POST_EXCERPT })
+  excerpt!: string;
 
   @Column({ type: 'enum', enum: POST_STATUSES, enumName: 'post_status', default: 'draft' })
   status!: PostStatus;

@@ -4,6 +4,7 @@ import { Init1795304048053 } from './1795304048053-init.js';
 import { PostSearch1795310755599 } from './1795310755599-post-search.js';
 import { AuthUsers1795400000001 } from './1795400000001-auth-users.js';
 import { Tenancy1795500000000 } from './1795500000000-tenancy.js';
+import { PostExcerpt1795700000000 } from './1795700000000-post-excerpt.js';
 
 /** Every migration of the demo, in order (generated with `npm run migration:generate -- --name <x>`). */
 export const DEMO_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const DEMO_MIGRATIONS: (new () => MigrationInterface)[] = [
   AuthSchema1795400000000,
   AuthUsers1795400000001,
   Tenancy1795500000000,
+  PostExcerpt1795700000000,
 ];

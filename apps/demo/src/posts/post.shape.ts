@@ -7,7 +7,8 @@ export const PostShape = defineShape(Post, {
   fields: [
     'id',
     'title',
-    'body',
+    'content',
+    'excerpt',
     'status',
     'tags',
     'views',
@@ -34,6 +35,6 @@ export const PostShape = defineShape(Post, {
   },
   sort: ['publishedAt', 'createdAt', 'updatedAt', 'title', 'views', 'status'],
   defaultSort: '-createdAt',
-  search: { fields: { title: 'A', body: 'B' }, vectorColumn: 'searchVector', config: 'english' },
+  search: { fields: { title: 'A', content: 'B' }, vectorColumn: 'searchVector', config: 'english' },
   offset: true,
 });

@@ -1,10 +1,15 @@
 import type { Comment, Post } from '../entities/index.js';
+import { POST_EXCERPT_LENGTH } from '../entities/post.entity.js';
 
-/** A post as the API returns it (DEMO.md's contract). */
+/**
+ * A post as the API returns it, in the latest version (v2: `content`, `excerpt`); v1 clients get
+ * `body` through `ContentReplacesBody` (DEMO.md's contract).
+ */
 export interface PostView {
   id: string;
   title: string;
-  body: string;
+  content: string;
+  excerpt: string;
   status: Post['status'];
   tags: string[];
   views: number;
@@ -20,7 +25,8 @@ export function toPostView(post: Post): PostView {
   return {
     id: post.id,
     title: post.title,
-    body: post.body,
+    content: post.content,
+    excerpt: post.excerpt ?? post.content.slice(0, POST_EXCERPT_LENGTH),
     status: post.status,
     tags: post.tags,
     views: post.views,

@@ -10,10 +10,10 @@ import { toCommentView, toPostView, type PostView } from './post.view.js';
 import { PostShape } from './post.shape.js';
 
 /**
- * Reads are cached per tenant and per user (what a user may read depends on their permissions,
- * checked inside the CRUD hooks); every write evicts the `posts` tag, on every instance.
+ * Reads are cached per tenant, per user (what a user may read depends on their permissions,
+ * checked inside the CRUD hooks) and per API version; every write evicts the `posts` tag, on every instance.
  */
-const CACHED_READ = Cache({ ttl: '30s', vary: ['tenant', 'user'], tags: ['posts'] });
+const CACHED_READ = Cache({ ttl: '30s', vary: ['tenant', 'user', 'version'], tags: ['posts'] });
 const EVICTS_POSTS = CacheEvict({ tags: ['posts'] });
 
 /**

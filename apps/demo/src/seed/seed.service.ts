@@ -91,7 +91,7 @@ export class SeedService implements OnApplicationBootstrap {
       tenantId: tenant.id,
       authorId: writers[i % writers.length]!.id,
       title: p.title,
-      body: p.body,
+      content: p.body,
       status: p.status,
       tags: p.tags,
       views: p.views,

@@ -20,12 +20,13 @@ export class ContextStore {
     this.ip = ip;
   }
 
-  /** `requestId`, `userId`, `tenantId`, `ip` as they stand now (what every log line carries). */
+  /** `requestId`, `userId`, `tenantId`, `ip`, `apiVersion` as they stand now (what every log line carries). */
   logFields(): ContextLogFields {
     const fields: ContextLogFields = { requestId: this.requestId };
     if (this.principal?.id) fields.userId = this.principal.id;
     if (this.tenant?.id) fields.tenantId = this.tenant.id;
     if (this.ip) fields.ip = this.ip;
+    if (this.apiVersion !== undefined) fields.apiVersion = this.apiVersion;
     return fields;
   }
 }

@@ -8,6 +8,8 @@ export interface ContextLogFields {
   userId?: string;
   tenantId?: string;
   ip?: string;
+  /** The API version the request was served in (set by the versioning library). */
+  apiVersion?: string;
 }
 
 /** Links a raw Node request to its context store (core does this when a request arrives). */

@@ -19,10 +19,10 @@ export class CreatePostDto {
   @MaxLength(200)
   title!: string;
 
-  @ApiProperty({ maxLength: 100_000 })
+  @ApiProperty({ maxLength: 100_000, description: 'The text of the post (API v1: `body`).' })
   @IsString()
   @MaxLength(100_000)
-  body!: string;
+  content!: string;
 
   @ApiPropertyOptional({ enum: POST_STATUSES, default: 'draft' })
   @IsOptional()

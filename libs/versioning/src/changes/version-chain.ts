@@ -1,0 +1,229 @@
+import { VersionChange, resourcesOf, type ChangeContext } from './version-change.js';
+import { applyFieldInstructions, type FieldInstruction } from './field-instructions.js';
+import { VersioningError, VersioningErrorCode } from '../versioning.errors.js';
+
+/** Query parameters as Fastify parses them (`filter[body][contains]` stays one key). */
+export type QueryParams = Record<string, unknown>;
+
+const FILTER_KEY = /^filter\[([^\]]*)\](.*)$/;
+
+/**
+ * The ordered version changes of an API and what they do to one request: which changes a request
+ * of an older version passes through on a route, its body and shaped-list parameters migrated up,
+ * its response body, `Link` header and problem field names migrated down.
+ *
+ * @example
+ * const chain = new VersionChain(['1', '2'], [new ContentReplacesBody()]);
+ * chain.migrateResponse({ id: 'p1', content: 'Hi', excerpt: 'Hi' }, '1', ctx); // { id: 'p1', body: 'Hi' }
+ */
+export class VersionChain {
+  private readonly byVersion: readonly (readonly VersionChange[])[];
+  private readonly memo = new Map<string, readonly VersionChange[]>();
+
+  constructor(
+    readonly versions: readonly string[],
+    changes: readonly (VersionChange | (new () => VersionChange))[],
+  ) {
+    const byVersion: VersionChange[][] = versions.map(() => []);
+    for (const entry of changes) {
+      const change = typeof entry === 'function' ? new entry() : entry;
+      const name = change.constructor.name;
+      const at = versions.indexOf(change.version);
+      if (at < 0)
+        throw new VersioningError(
+          VersioningErrorCode.InvalidChange,
+          `${name} introduces version "${change.version}", which is not one of the declared versions (${versions.join(', ')}): add it to \`versions\` or fix the change's \`version\`.`,
+        );
+      if (at === 0)
+        throw new VersioningError(
+          VersioningErrorCode.InvalidChange,
+          `${name} introduces version "${change.version}", the oldest declared version: a change describes what differs from the version before it, so it needs a later version.`,
+        );
+      if (!Array.isArray(change.routes) || change.routes.length === 0)
+        throw new VersioningError(
+          VersioningErrorCode.InvalidChange,
+          `${name} names no \`routes\`: list the route patterns it applies to (e.g. '/api/posts/:id').`,
+        );
+      byVersion[at]!.push(change);
+    }
+    this.byVersion = byVersion;
+  }
+
+  /** The latest version (what controllers are written for). */
+  get latest(): string {
+    return this.versions[this.versions.length - 1]!;
+  }
+
+  /** Every change, oldest first. */
+  get changes(): readonly VersionChange[] {
+    return this.byVersion.flat();
+  }
+
+  /** The changes a request of `version` on `route` passes through, oldest first (none for the latest). */
+  changesFor(version: string, route: string): readonly VersionChange[] {
+    const key = `${version}\n${route}`;
+    let found = this.memo.get(key);
+    if (found === undefined) {
+      const from = this.versions.indexOf(version);
+      found = from < 0 ? [] : this.byVersion.slice(from + 1).flat().filter((c) => matchesRoute(c.routes, route));
+      if (this.memo.size < 10_000) this.memo.set(key, found);
+    }
+    return found;
+  }
+
+  /** A request body of `context.clientVersion`, migrated up to the latest version (mutated in place where possible). */
+  migrateRequest(body: unknown, context: ChangeContext): unknown {
+    let current = body;
+    for (const change of this.changesFor(context.clientVersion, context.route)) {
+      if (change.fields.length)
+        for (const resource of resourcesOf(current, change.collections))
+          applyFieldInstructions(resource, change.fields, 'up');
+      if (change.migrateRequest) current = change.migrateRequest(current, context);
+    }
+    return current;
+  }
+
+  /** A response body of the latest version, migrated down to `context.clientVersion`. */
+  migrateResponse(body: unknown, context: ChangeContext): unknown {
+    let current = body;
+    const changes = this.changesFor(context.clientVersion, context.route);
+    for (let i = changes.length - 1; i >= 0; i--) {
+      const change = changes[i]!;
+      if (change.migrateResponse) current = change.migrateResponse(current, context);
+      if (change.fields.length)
+        for (const resource of resourcesOf(current, change.collections))
+          applyFieldInstructions(resource, change.fields, 'down');
+    }
+    return current;
+  }
+
+  /**
+   * The shaped-list parameters of an older request renamed up (`fields`, `sort`, `filter[…]`), or
+   * undefined when nothing changes. Returns a new object.
+   */
+  migrateQuery(query: QueryParams, version: string, route: string): QueryParams | undefined {
+    const renames = this.renames(version, route, 'up');
+    return renames.size === 0 ? undefined : renameQuery(query, renames);
+  }
+
+  /** Each URL of a `Link` header with its shaped-list parameters renamed back down to `version`. */
+  migrateLinkHeader(link: string, version: string, route: string): string {
+    const renames = this.renames(version, route, 'down');
+    if (renames.size === 0) return link;
+    return link.replace(/<([^>]*)>/g, (all, url: string) => {
+      const q = url.indexOf('?');
+      if (q < 0) return all;
+      const params = new URLSearchParams(url.slice(q + 1));
+      const query: QueryParams = {};
+      for (const [k, v] of params) query[k] = k in query ? [...([] as unknown[]).concat(query[k]), v] : v;
+      const renamed = new URLSearchParams();
+      for (const [k, v] of Object.entries(renameQuery(query, renames)))
+        for (const item of Array.isArray(v) ? v : [v]) renamed.append(k, String(item));
+      return `<${url.slice(0, q)}?${renamed.toString().replace(/%5B/g, '[').replace(/%5D/g, ']').replace(/%2C/g, ',')}>`;
+    });
+  }
+
+  /** A field name or parameter of a problem (`content`, `filter[content]`) as `version` calls it. */
+  fieldNameDown(name: string, version: string, route: string): string {
+    const renames = this.renames(version, route, 'down');
+    if (renames.size === 0) return name;
+    const filter = FILTER_KEY.exec(name);
+    if (filter) return `filter[${renamePath(filter[1]!, renames)}]${filter[2]}`;
+    // A bulk item's field: `create[1].content`.
+    const item = /^(.*\]\.)([^\]]*)$/.exec(name);
+    if (item) return item[1]! + renamePath(item[2]!, renames);
+    return renamePath(name, renames);
+  }
+
+  /**
+   * A problem body of the latest version as `version` names things: each `errors[].field`, and the
+   * renamed names in its message and in `detail`.
+   */
+  migrateProblem(problem: { detail?: unknown; errors?: unknown }, version: string, route: string): boolean {
+    if (!Array.isArray(problem.errors)) return false;
+    let changed = false;
+    for (const e of problem.errors as { field?: unknown; message?: unknown }[]) {
+      if (!e || typeof e.field !== 'string') continue;
+      const field = this.fieldNameDown(e.field, version, route);
+      if (field === e.field) continue;
+      changed = true;
+      const from = lastSegment(e.field);
+      const to = lastSegment(field);
+      const word = new RegExp(`\\b${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g');
+      if (typeof e.message === 'string') e.message = e.message.replace(word, to);
+      if (typeof problem.detail === 'string') problem.detail = problem.detail.replace(word, to);
+      e.field = field;
+    }
+    return changed;
+  }
+
+  /** Field renames between `version` and the latest on `route`, composed, in the given direction. */
+  private renames(version: string, route: string, direction: 'up' | 'down'): Map<string, string> {
+    const changes = this.changesFor(version, route);
+    const steps: FieldInstruction[] = [];
+    for (const c of changes) for (const f of c.fields) if (f.kind === 'renamed') steps.push(f);
+    const map = new Map<string, string>();
+    if (direction === 'up') {
+      for (const step of steps as Extract<FieldInstruction, { kind: 'renamed' }>[]) compose(map, step.from, step.to);
+    } else {
+      for (const step of [...steps].reverse() as Extract<FieldInstruction, { kind: 'renamed' }>[])
+        compose(map, step.to, step.from);
+    }
+    return map;
+  }
+}
+
+/** Adds `from → to` after the renames already in `map` (a → b then b → c gives a → c). */
+function compose(map: Map<string, string>, from: string, to: string): void {
+  let chained = false;
+  for (const [k, v] of map)
+    if (v === from) {
+      map.set(k, to);
+      chained = true;
+    }
+  if (!chained && !map.has(from)) map.set(from, to);
+}
+
+function lastSegment(path: string): string {
+  const filter = FILTER_KEY.exec(path);
+  const name = filter ? filter[1]! : path.replace(/^.*\]\./, '');
+  return name.split('.').pop()!;
+}
+
+function renamePath(path: string, renames: ReadonlyMap<string, string>): string {
+  const direct = renames.get(path);
+  if (direct !== undefined) return direct;
+  for (const [from, to] of renames) if (path.startsWith(`${from}.`)) return `${to}${path.slice(from.length)}`;
+  return path;
+}
+
+function renameList(value: unknown, renames: ReadonlyMap<string, string>, signed: boolean): unknown {
+  if (typeof value !== 'string') return value;
+  return value
+    .split(',')
+    .map((item) => {
+      const sign = signed && item.startsWith('-') ? '-' : '';
+      return sign + renamePath(item.slice(sign.length), renames);
+    })
+    .join(',');
+}
+
+function renameQuery(query: QueryParams, renames: ReadonlyMap<string, string>): QueryParams {
+  const out: QueryParams = {};
+  for (const [key, value] of Object.entries(query)) {
+    const filter = FILTER_KEY.exec(key);
+    if (filter) out[`filter[${renamePath(filter[1]!, renames)}]${filter[2]}`] = value;
+    else if (key === 'fields') out[key] = Array.isArray(value) ? value.map((v) => renameList(v, renames, false)) : renameList(value, renames, false);
+    else if (key === 'sort') out[key] = Array.isArray(value) ? value.map((v) => renameList(v, renames, true)) : renameList(value, renames, true);
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** Whether a route pattern is one of `patterns` (exact, or a prefix before a trailing `*`). */
+export function matchesRoute(patterns: readonly string[], route: string): boolean {
+  for (const p of patterns) {
+    if (p.endsWith('*') ? route.startsWith(p.slice(0, -1)) : p === route) return true;
+  }
+  return false;
+}
