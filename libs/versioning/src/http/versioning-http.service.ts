@@ -40,6 +40,8 @@ export class VersioningHttp implements OnApplicationBootstrap {
   private readonly prefixes: string[] = [];
   private typeBase: string;
   private readonly vary: string | undefined;
+  /** With URI versions, the version prefix of route patterns (`/v2/items/:id` is `/items/:id` to changes). */
+  private readonly uriRoute: RegExp | undefined;
 
   constructor(
     @Inject(VERSIONING_RESOLVED_OPTIONS) private readonly options: ResolvedVersioningOptions,
@@ -56,6 +58,17 @@ export class VersioningHttp implements OnApplicationBootstrap {
     }
     this.typeBase = kwikOptions?.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
     this.vary = options.type === 'media-type' ? 'accept' : options.type === 'header' ? options.header : undefined;
+    this.uriRoute =
+      options.type === 'uri'
+        ? new RegExp(`^/${options.uriPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^/]+(?=/|$)`)
+        : undefined;
+  }
+
+  /** The route pattern as version changes name it. */
+  private routeOf(request: FastifyRequest): string | undefined {
+    const url = request.routeOptions.url;
+    if (url === undefined || this.uriRoute === undefined) return url;
+    return url.replace(this.uriRoute, '') || '/';
   }
 
   /** The version of a raw request as Nest's router sees it (the default when refused: the 406 comes first). */
@@ -128,7 +141,7 @@ export class VersioningHttp implements OnApplicationBootstrap {
 
   private preValidation(request: FastifyRequest, done: Done): void {
     const version = this.versionOfRequest(request);
-    const route = request.routeOptions.url;
+    const route = this.routeOf(request);
     if (version === undefined || version === this.options.latest || route === undefined) return done();
     if (this.chain.changesFor(version, route).length === 0) return done();
     try {
@@ -148,7 +161,7 @@ export class VersioningHttp implements OnApplicationBootstrap {
 
   private preSerialization(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: Done): void {
     const version = this.versionOfRequest(request);
-    const route = request.routeOptions.url;
+    const route = this.routeOf(request);
     if (version === undefined || version === this.options.latest || route === undefined) return done(null, payload);
     if (this.chain.changesFor(version, route).length === 0 || payload === null || typeof payload !== 'object')
       return done(null, payload);
@@ -172,7 +185,7 @@ export class VersioningHttp implements OnApplicationBootstrap {
   private onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: Done): void {
     const version = this.versionOfRequest(request);
     if (version === undefined) return done(null, payload);
-    const route = request.routeOptions.url;
+    const route = this.routeOf(request);
     const older = version !== this.options.latest && route !== undefined && this.chain.changesFor(version, route).length > 0;
     const contentType = reply.getHeader('content-type');
     if (this.options.type === 'media-type' && typeof contentType === 'string' && contentType.startsWith('application/json')) {

@@ -81,7 +81,10 @@ export function versionReader(options: VersionReaderOptions): (request: Versione
         const match = prefix.exec(request.url ?? '');
         // A path without the prefix is a version-neutral route (or a 404): the default version.
         if (!match) return fallback;
-        return pick(match[1]!);
+        // `/v9/…` names a version; `/videos/…` does not (a segment not declared and not digit-led).
+        const segment = match[1]!;
+        if (!named.has(segment) && !/^\d/.test(segment)) return fallback;
+        return pick(segment);
       };
     }
     default:
