@@ -16,7 +16,7 @@ function packedFiles(lib: string): PackResult {
 }
 
 describe('every lib is a publishable package', () => {
-  it.each(['core', 'logging', 'database', 'data', 'auth', 'security', 'tenant', 'cache'])(
+  it.each(['core', 'logging', 'database', 'data', 'auth', 'security', 'tenant', 'cache', 'versioning'])(
     '@kwik/%s packs compiled JS, types and its README, no specs or sources',
     (lib) => {
       const { name, files } = packedFiles(lib);

@@ -14,7 +14,7 @@ describe.each(STRATEGIES)('demo: posts v1 and v2 from one v2 controller (%s tena
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { res, json: res.status === 204 ? undefined : ((await res.json()) as any) };
+    return { res, json: res.status === 204 || res.status === 304 ? undefined : ((await res.json()) as any) };
   };
 
   beforeAll(async () => {
@@ -37,7 +37,7 @@ describe.each(STRATEGIES)('demo: posts v1 and v2 from one v2 controller (%s tena
     expect(res.headers.get('sunset')).toBe('Wed, 30 Jun 2027 00:00:00 GMT');
     const links = LinkHeader.parse(res.headers.get('link')!);
     expect(links.rel('deprecation')[0]!.uri).toBe('/docs/migrations/v2');
-    expect(links.rel('successor-version')[0]!.uri).toBe('/docs/v2');
+    expect(links.rel('successor-version')[0]!.uri).toBe('/docs?urls.primaryName=v2');
     expect(links.rel('next')).toHaveLength(1);
   });
 
@@ -77,6 +77,46 @@ describe.each(STRATEGIES)('demo: posts v1 and v2 from one v2 controller (%s tena
     expect(patched.json).toMatchObject({ content: 'Now from v2.', version: 2 });
     const asV1 = await call('GET', `/api/posts/${v1.json.id}`);
     expect(asV1.json).toMatchObject({ body: 'Now from v2.', version: 2 });
+    // Each version's representation has its own ETag; preconditions work with either.
+    const v1Tag = asV1.res.headers.get('etag')!;
+    const v2Tag = (await call('GET', `/api/posts/${v1.json.id}`, undefined, V2)).res.headers.get('etag')!;
+    expect(v1Tag).toBe('"2.v1"');
+    expect(v2Tag).toBe('"2"');
+    expect((await call('GET', `/api/posts/${v1.json.id}`, undefined, { 'if-none-match': v1Tag })).res.status).toBe(304);
+    const viaV1 = await call('PATCH', `/api/posts/${v1.json.id}`, { body: 'Back through v1.' }, { 'if-match': v1Tag });
+    expect(viaV1.res.status).toBe(200);
+    expect(viaV1.json).toMatchObject({ body: 'Back through v1.', version: 3 });
+    expect(viaV1.res.headers.get('etag')).toBe('"3.v1"');
+    const stale = await call('PATCH', `/api/posts/${v1.json.id}`, { body: 'Stale.' }, { 'if-match': v1Tag });
+    expect(stale.res.status).toBe(412);
+  });
+
+  it('refuses v2 names in a v1 request with a 400 naming the parameter', async () => {
+    const list = await call('GET', '/api/posts?fields=id,content');
+    expect(list.res.status).toBe(400);
+    expect(list.json.errors).toEqual([
+      { field: 'fields', message: '"content" is not a field of version 1: in version 1 it is called "body"' },
+    ]);
+    const excerpt = await call('GET', '/api/posts?fields=id,excerpt');
+    expect(excerpt.json.errors[0].message).toBe('"excerpt" is not a field of version 1: it exists from version 2 on');
+    const write = await call('POST', '/api/posts', { title: 'x', content: 'v2 name' });
+    expect(write.res.status).toBe(400);
+    expect(write.json.errors[0].field).toBe('content');
+  });
+
+  it('names v1 fields in the data library’s own query problems', async () => {
+    const { res, json } = await call('GET', '/api/posts?fields=nope');
+    expect(res.status).toBe(400);
+    const message = json.errors[0].message as string;
+    expect(message).toMatch(/selectable fields: .*\bbody\b/);
+    expect(message).not.toMatch(/content|excerpt/);
+  });
+
+  it('serves the migration guide the deprecation link points to', async () => {
+    const res = await fetch(`${demo.baseUrl}/docs/migrations/v2`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toMatch(/application\/vnd\.kwik\.v2\+json/);
   });
 
   it('names v1 fields in validation problems, bulk items included', async () => {

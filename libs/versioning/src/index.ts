@@ -1,7 +1,7 @@
 export { VersioningModule } from './versioning.module.js';
 export type { DeprecationInfo, VersioningModuleOptions, VersioningType } from './versioning-options.interface.js';
 export { VERSIONING_MODULE_OPTIONS, VERSIONING_RESOLVED_OPTIONS } from './versioning.constants.js';
-export { VersioningError, VersioningErrorCode } from './versioning.errors.js';
+export { VersioningError, VersioningErrorCode, VersioningProblemKind } from './versioning.errors.js';
 export { resolveVersioningOptions, type ResolvedVersioningOptions, type ResolvedDeprecation } from './resolve-options.js';
 
 export { VersionChange, resourcesOf, type ChangeContext } from './changes/version-change.js';

@@ -48,6 +48,6 @@ describe('resolveVersioningOptions', () => {
     const run = () => resolveVersioningOptions({ versions: ['1'], ...options } as VersioningModuleOptions);
     expect(run).toThrow(VersioningError);
     expect(run).toThrow(message);
-    expect(run).toThrow(/VERSIONING_INVALID_OPTIONS/);
+    expect(run).toThrow(/KWIK_VERSIONING_INVALID_OPTIONS/);
   });
 });

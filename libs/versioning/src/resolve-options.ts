@@ -27,8 +27,8 @@ export interface ResolvedVersioningOptions {
 
 const TYPES: readonly VersioningType[] = ['media-type', 'header', 'uri', 'query'];
 
-function fail(message: string): never {
-  throw new VersioningError(VersioningErrorCode.InvalidOptions, `VersioningModule.forRoot(): ${message}`);
+function fail(message: string, where = 'VersioningModule.forRoot()'): never {
+  throw new VersioningError(VersioningErrorCode.InvalidOptions, `${where}: ${message}`);
 }
 
 /** Validates a deprecation and computes its header values; `where` names it in errors. */
@@ -36,13 +36,17 @@ export function resolveDeprecation(info: DeprecationInfo, where: string, bootTim
   const date = (value: string | undefined, key: string): number | undefined => {
     if (value === undefined) return undefined;
     const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : NaN;
-    if (Number.isNaN(ms)) fail(`${where}.${key} "${String(value)}" is not an ISO 8601 date (e.g. '2027-06-30')`);
+    if (Number.isNaN(ms))
+      fail(`${where.startsWith('@') ? `${key}` : `${where}.${key}`} "${String(value)}" is not an ISO 8601 date (e.g. '2027-06-30')`, where.startsWith('@') ? where : undefined);
     return ms;
   };
   const since = date(info.since, 'since') ?? bootTime;
   const sunset = date(info.sunset, 'sunset');
   if (info.link !== undefined && (typeof info.link !== 'string' || !/^(\/|https?:\/\/)\S*$/.test(info.link)))
-    fail(`${where}.link must be an absolute path or an http(s) URL, got "${String(info.link)}"`);
+    fail(
+      `${where.startsWith('@') ? 'link' : `${where}.link`} must be an absolute path or an http(s) URL, got "${String(info.link)}"`,
+      where.startsWith('@') ? where : undefined,
+    );
   return {
     ...info,
     deprecationHeader: `@${Math.floor(since / 1000)}`,

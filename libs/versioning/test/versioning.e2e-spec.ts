@@ -87,11 +87,22 @@ describe('media-type versions (the default)', () => {
   it('renames shaped-list parameters up and list items down', async () => {
     const res = await app.get('/items?fields=id,body&sort=-body');
     const page = await json(res);
-    expect(page.meta).toEqual({ limit: 2, fields: 'id,text', sort: '-text' });
+    expect(page.meta).toEqual({ limit: 2, fields: 'id,text', sort: '-text', params: ['fields', 'sort'] });
     expect(page.data.map((i: { body?: string; text?: string }) => [i.body, i.text])).toEqual([
       ['Hello versions', undefined],
       ['Hello versions', undefined],
     ]);
+  });
+
+  it.each([
+    ['a list parameter', () => app.get('/items?fields=id,text'), 'fields', '"text" is not a field of version 1: in version 1 it is called "body"'],
+    ['a filter', () => app.get('/items?filter[author.displayName]=Ada'), 'filter[author.displayName]', '"author.displayName" is not a field of version 1: in version 1 it is called "author.name"'],
+    ['a field added later', () => app.get('/items?sort=-excerpt'), 'sort', '"excerpt" is not a field of version 1: it exists from version 2 on'],
+    ['a body field', () => app.post('/items', { text: 'new name, old version' }), 'text', '"text" is not a field of version 1: in version 1 it is called "body"'],
+  ])('refuses %s naming a later version’s field with a 400', async (_name, send, field, message) => {
+    const res = await send();
+    expect(res.status).toBe(400);
+    expect((await json(res)).errors).toEqual([{ field, message }]);
   });
 
   it.each([
@@ -119,6 +130,15 @@ describe('media-type versions (the default)', () => {
     const res = await app.get('/health/live', { accept: 'application/vnd.kwik.v9+json' });
     expect(res.status).toBe(200);
     expect(res.headers.get('api-version')).toBeNull();
+    const docs = await app.get('/docs/v1/json');
+    expect(docs.headers.get('deprecation')).toBeNull();
+    expect(docs.headers.get('api-version')).toBeNull();
+  });
+
+  it('echoes the vendor type only to clients that asked with it', async () => {
+    const res = await app.get('/items/x', { accept: 'application/json; v=2' });
+    expect(res.headers.get('api-version')).toBe('2');
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   });
 
   it('sends RFC 9745 Deprecation, RFC 8594 Sunset and Link rels on a deprecated version', async () => {
@@ -130,7 +150,7 @@ describe('media-type versions (the default)', () => {
     expect(sunset).toBe(new Date(sunset).toUTCString());
     const links = LinkHeader.parse(res.headers.get('link')!);
     expect(links.rel('deprecation')[0]).toMatchObject({ uri: '/docs/migrations/v2', type: 'text/html' });
-    expect(links.rel('successor-version')[0]!.uri).toBe('/docs/v2');
+    expect(links.rel('successor-version')[0]!.uri).toBe('/docs?urls.primaryName=v2');
     const v2 = await app.get('/items/x', V2);
     expect(v2.headers.get('deprecation')).toBeNull();
     expect(v2.headers.get('sunset')).toBeNull();
@@ -248,6 +268,17 @@ describe.each([
     expect(await json(res)).toMatchObject({ content: 'Hello versions', author: { displayName: 'Ada' } });
   });
 
+  it('keeps the version out of the route’s own parameters', async () => {
+    if (type !== 'query') return;
+    const page = await json(await app.get('/items?version=2&fields=id,content'));
+    expect(page.meta.params).toEqual(['fields']);
+    expect(page.meta.fields).toBe('id,text');
+  });
+
+  it('keeps readiness at /health/ready', async () => {
+    expect((await app.get('/health/ready')).status).toBe(200);
+  });
+
   it('serves the default version when none is named', async () => {
     const res = await app.get(url('/items/x', {}));
     expect(res.status).toBe(200);
@@ -275,5 +306,29 @@ describe.each([
       expect(paths.some((p) => p.startsWith('/v1/') || p.startsWith('/v3/'))).toBe(false);
     } else expect(paths).toContain('/items/{id}');
     expect(Object.keys(doc2.components.schemas.CreateItemDto.properties)).toContain('content');
+  });
+});
+
+describe('misconfiguration', () => {
+  it('fails at boot on a @Deprecated() with a bad date, naming the route', async () => {
+    const { Controller, Get, Module } = await import('@nestjs/common');
+    const { createKwikApp, KwikModule } = await import('@kwik/core');
+    const { Deprecated, VersioningModule } = await import('@kwik/versioning');
+    @Controller('old')
+    class OldController {
+      @Get()
+      @Deprecated({ sunset: 'soon' })
+      list(): unknown {
+        return [];
+      }
+    }
+    @Module({
+      imports: [KwikModule.forRoot({ docs: false }), VersioningModule.forRoot({ versions: ['1', '2'] })],
+      controllers: [OldController],
+    })
+    class BadModule {}
+    await expect(createKwikApp(BadModule, { handleSignals: false, nest: { logger: false } })).rejects.toThrow(
+      /KWIK_VERSIONING_INVALID_OPTIONS.*@Deprecated\(\) on OldController\.list: sunset "soon" is not an ISO 8601 date/,
+    );
   });
 });

@@ -26,7 +26,8 @@ export function toPostView(post: Post): PostView {
     id: post.id,
     title: post.title,
     content: post.content,
-    excerpt: post.excerpt ?? post.content.slice(0, POST_EXCERPT_LENGTH),
+    // PostgreSQL's left() counts characters (code points), as Array.from does.
+    excerpt: post.excerpt ?? Array.from(post.content).slice(0, POST_EXCERPT_LENGTH).join(''),
     status: post.status,
     tags: post.tags,
     views: post.views,

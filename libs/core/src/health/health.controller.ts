@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { ProblemException } from '../errors/problem.exception.js';
@@ -15,7 +15,8 @@ import { ReadinessRegistry } from './readiness.registry.js';
 @ApiTags('health')
 @Public()
 @TenantOptional()
-@Controller('health')
+// Never under a version prefix (URI versioning): probes keep one address.
+@Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   private readonly defaultTimeoutMs: number;
 

@@ -182,6 +182,10 @@ describe('VersionChain', () => {
     expect(() => new VersionChain(['1', '2', '3'], [Bad])).toThrow(why);
   });
 
+  it('refuses a change listed twice at boot', () => {
+    expect(() => new VersionChain(['1', '2', '3'], [V2, new V2()])).toThrow(/V2 is listed twice/);
+  });
+
   it('refuses a change without routes at boot', () => {
     class NoRoutes extends VersionChange {
       readonly version = '2';

@@ -8,6 +8,21 @@ export type QueryParams = Record<string, unknown>;
 const FILTER_KEY = /^filter\[([^\]]*)\](.*)$/;
 
 /**
+ * A request of an older version names a field that only exists in a later one (`content` in a v1
+ * request whose field is `body`): a 400 naming the parameter or field.
+ */
+export class VersionFieldError extends Error {
+  constructor(
+    /** The parameter (`fields`, `filter[content]`) or body field (`content`, `create[0].content`). */
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'VersionFieldError';
+  }
+}
+
+/**
  * The ordered version changes of an API and what they do to one request: which changes a request
  * of an older version passes through on a route, its body and shaped-list parameters migrated up,
  * its response body, `Link` header and problem field names migrated down.
@@ -19,15 +34,23 @@ const FILTER_KEY = /^filter\[([^\]]*)\](.*)$/;
 export class VersionChain {
   private readonly byVersion: readonly (readonly VersionChange[])[];
   private readonly memo = new Map<string, readonly VersionChange[]>();
+  private readonly laterMemo = new Map<string, ReadonlyMap<string, string>>();
 
   constructor(
     readonly versions: readonly string[],
     changes: readonly (VersionChange | (new () => VersionChange))[],
   ) {
     const byVersion: VersionChange[][] = versions.map(() => []);
+    const seen = new Set<Function>();
     for (const entry of changes) {
       const change = typeof entry === 'function' ? new entry() : entry;
       const name = change.constructor.name;
+      if (seen.has(change.constructor))
+        throw new VersioningError(
+          VersioningErrorCode.InvalidChange,
+          `${name} is listed twice in \`changes\`: each change runs once per request, list it once.`,
+        );
+      seen.add(change.constructor);
       const at = versions.indexOf(change.version);
       if (at < 0)
         throw new VersioningError(
@@ -73,6 +96,11 @@ export class VersionChain {
 
   /** A request body of `context.clientVersion`, migrated up to the latest version (mutated in place where possible). */
   migrateRequest(body: unknown, context: ChangeContext): unknown {
+    const later = this.laterNames(context.clientVersion, context.route);
+    if (later.size > 0) {
+      const changes = this.changesFor(context.clientVersion, context.route);
+      checkBody(body, later, context.clientVersion, changes[0]?.collections ?? []);
+    }
     let current = body;
     for (const change of this.changesFor(context.clientVersion, context.route)) {
       if (change.fields.length)
@@ -99,11 +127,37 @@ export class VersionChain {
 
   /**
    * The shaped-list parameters of an older request renamed up (`fields`, `sort`, `filter[…]`), or
-   * undefined when nothing changes. Returns a new object.
+   * undefined when nothing changes. Returns a new object. Throws {@link VersionFieldError} when a
+   * parameter names a field of a later version.
    */
   migrateQuery(query: QueryParams, version: string, route: string): QueryParams | undefined {
+    const later = this.laterNames(version, route);
+    if (later.size > 0) checkQuery(query, later, version);
     const renames = this.renames(version, route, 'up');
     return renames.size === 0 ? undefined : renameQuery(query, renames);
+  }
+
+  /**
+   * Field names a request of `version` on `route` cannot use, with why: the later names of renamed
+   * fields and the fields added later.
+   */
+  laterNames(version: string, route: string): ReadonlyMap<string, string> {
+    const key = `later\n${version}\n${route}`;
+    let found = this.laterMemo.get(key);
+    if (found === undefined) {
+      const names = new Map<string, string>();
+      const down = this.renames(version, route, 'down');
+      for (const [later, old] of down) names.set(later, `in version ${version} it is called "${old}"`);
+      for (const c of this.changesFor(version, route))
+        for (const f of c.fields)
+          if (f.kind === 'added' && !names.has(f.name))
+            names.set(f.name, `it exists from version ${c.version} on`);
+      // A name given back to an old field later (a → b, then c → a) is an old name too.
+      for (const old of down.values()) names.delete(old);
+      found = names;
+      if (this.laterMemo.size < 10_000) this.laterMemo.set(key, found);
+    }
+    return found;
   }
 
   /** Each URL of a `Link` header with its shaped-list parameters renamed back down to `version`. */
@@ -147,14 +201,49 @@ export class VersionChain {
       const field = this.fieldNameDown(e.field, version, route);
       if (field === e.field) continue;
       changed = true;
-      const from = lastSegment(e.field);
-      const to = lastSegment(field);
-      const word = new RegExp(`\\b${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g');
-      if (typeof e.message === 'string') e.message = e.message.replace(word, to);
-      if (typeof problem.detail === 'string') problem.detail = problem.detail.replace(word, to);
       e.field = field;
     }
+    // Messages and detail name fields the latest version's way ("content" is not sortable;
+    // selectable fields: id, content, excerpt): the client's version's names instead.
+    const text = this.textDown(version, route);
+    if (text) {
+      for (const e of problem.errors as { message?: unknown }[])
+        if (e && typeof e.message === 'string') {
+          const message = text(e.message);
+          if (message !== e.message) (e.message = message), (changed = true);
+        }
+      if (typeof problem.detail === 'string') {
+        const detail = text(problem.detail);
+        if (detail !== problem.detail) (problem.detail = detail), (changed = true);
+      }
+    }
     return changed;
+  }
+
+  /** Rewrites field names in a message for `version`: later names renamed, added fields out of lists. */
+  private textDown(version: string, route: string): ((text: string) => string) | undefined {
+    const renames = new Map(this.renames(version, route, 'down'));
+    // Validation messages name the property alone (`displayName must be a string`).
+    for (const [to, from] of [...renames])
+      if (to.includes('.')) {
+        const [toLeaf, fromLeaf] = [to.split('.').pop()!, from.split('.').pop()!];
+        if (!renames.has(toLeaf) && toLeaf !== fromLeaf) renames.set(toLeaf, fromLeaf);
+      }
+    const addedNames: string[] = [];
+    for (const c of this.changesFor(version, route))
+      for (const f of c.fields) if (f.kind === 'added') addedNames.push(f.name);
+    if (renames.size === 0 && addedNames.length === 0) return undefined;
+    const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const names = [...renames.keys()].sort((a, b) => b.length - a.length).map(escape);
+    const word = names.length ? new RegExp(`(?<![\\w.])(${names.join('|')})(?![\\w])`, 'g') : undefined;
+    const drop = addedNames.length
+      ? new RegExp(`(,\\s?(${addedNames.map(escape).join('|')})(?![\\w.])|(?<![\\w.])(${addedNames.map(escape).join('|')}),\\s?)`, 'g')
+      : undefined;
+    return (text) => {
+      let out = drop ? text.replace(drop, '') : text;
+      if (word) out = out.replace(word, (name) => renames.get(name) ?? name);
+      return out;
+    };
   }
 
   /** Field renames between `version` and the latest on `route`, composed, in the given direction. */
@@ -184,10 +273,48 @@ function compose(map: Map<string, string>, from: string, to: string): void {
   if (!chained && !map.has(from)) map.set(from, to);
 }
 
-function lastSegment(path: string): string {
-  const filter = FILTER_KEY.exec(path);
-  const name = filter ? filter[1]! : path.replace(/^.*\]\./, '');
-  return name.split('.').pop()!;
+function refuse(field: string, name: string, why: string, version: string): never {
+  throw new VersionFieldError(field, `"${name}" is not a field of version ${version}: ${why}`);
+}
+
+/** Refuses shaped-list parameters naming fields of later versions. */
+function checkQuery(query: QueryParams, later: ReadonlyMap<string, string>, version: string): void {
+  const check = (param: string, path: string) => {
+    for (const [name, why] of later)
+      if (path === name || path.startsWith(`${name}.`)) refuse(param, name, why, version);
+  };
+  for (const [key, value] of Object.entries(query)) {
+    const filter = FILTER_KEY.exec(key);
+    if (filter) check(key, filter[1]!);
+    else if (key === 'fields' || key === 'sort')
+      for (const v of Array.isArray(value) ? value : [value])
+        if (typeof v === 'string') for (const item of v.split(',')) check(key, item.trim().replace(/^-/, ''));
+  }
+}
+
+/** Refuses request bodies carrying fields of later versions (top-level and dotted paths). */
+function checkBody(body: unknown, later: ReadonlyMap<string, string>, version: string, collections: readonly string[]): void {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const visit = (resource: unknown, prefix: string) => {
+    if (!isObject(resource)) return;
+    for (const [name, why] of later) {
+      const parts = name.split('.');
+      let level: unknown[] = [resource];
+      for (const part of parts.slice(0, -1))
+        level = level.flatMap((o) => (isObject(o) ? ([] as unknown[]).concat(o[part] ?? []) : []));
+      const key = parts[parts.length - 1]!;
+      if (level.some((o) => isObject(o) && key in o)) refuse(`${prefix}${name}`, name, why, version);
+    }
+  };
+  if (Array.isArray(body)) return body.forEach((item, i) => visit(item, `[${i}].`));
+  if (!isObject(body)) return;
+  let listed = false;
+  for (const key of collections)
+    if (Array.isArray(body[key])) {
+      listed = true;
+      (body[key] as unknown[]).forEach((item, i) => visit(item, `${key}[${i}].`));
+    }
+  if (!listed) visit(body, '');
 }
 
 function renamePath(path: string, renames: ReadonlyMap<string, string>): string {

@@ -1,5 +1,5 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { Injectable, type CanActivate, type ExecutionContext, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { contextStoreOf, RouteMemo } from '@kwik/core';
 import { DEPRECATED_METADATA } from '../versioning.constants.js';
@@ -13,17 +13,42 @@ import { VersionUsage } from './version-usage.js';
  * the request context (the response hook turns it into headers) and counts the request.
  */
 @Injectable()
-export class DeprecationGuard implements CanActivate {
+export class DeprecationGuard implements CanActivate, OnModuleInit {
   private readonly memo: RouteMemo<ResolvedDeprecation | null>;
+  /** Each `@Deprecated()` declaration, validated at boot with the boot time as its default `since`. */
+  private readonly resolved = new Map<DeprecationInfo, ResolvedDeprecation>();
+  private readonly bootTime = Date.now();
 
   constructor(
-    reflector: Reflector,
+    private readonly reflector: Reflector,
     private readonly usage: VersionUsage,
+    private readonly discovery: DiscoveryService,
   ) {
     this.memo = new RouteMemo(({ handler, controller }) => {
       const info = reflector.getAllAndOverride<DeprecationInfo | undefined>(DEPRECATED_METADATA, [handler, controller]);
-      return info ? resolveDeprecation(info, `@Deprecated() on ${controller.name}.${handler.name}`) : null;
+      return info ? this.resolve(info, `${controller.name}.${handler.name}`) : null;
     });
+  }
+
+  /** Every `@Deprecated()` of the app's controllers is checked now: a bad date fails the boot, not a request. */
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getControllers()) {
+      const controller = wrapper.metatype as Function | null;
+      if (!controller?.prototype) continue;
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = Object.getOwnPropertyDescriptor(controller.prototype, name)?.value;
+        if (typeof handler === 'function' && name !== 'constructor') this.memo.get(handler, controller);
+      }
+    }
+  }
+
+  private resolve(info: DeprecationInfo, where: string): ResolvedDeprecation {
+    let found = this.resolved.get(info);
+    if (found === undefined) {
+      found = resolveDeprecation(info, `@Deprecated() on ${where}`, this.bootTime);
+      this.resolved.set(info, found);
+    }
+    return found;
   }
 
   canActivate(context: ExecutionContext): boolean {

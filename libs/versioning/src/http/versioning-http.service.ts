@@ -12,18 +12,22 @@ import {
   type KwikModuleOptions,
   type ProblemDetails,
 } from '@kwik/core';
-import { VersionChain } from '../changes/version-chain.js';
+import { VersionChain, VersionFieldError } from '../changes/version-chain.js';
 import { VersionUsage } from '../deprecation/version-usage.js';
 import { versionReader, type VersionReading } from '../negotiation/version-reader.js';
 import type { ResolvedDeprecation, ResolvedVersioningOptions } from '../resolve-options.js';
 import { VERSIONING_RESOLVED_OPTIONS } from '../versioning.constants.js';
+import { VersioningProblemKind } from '../versioning.errors.js';
 
 type Done = (error?: Error | null, payload?: unknown) => void;
 
 /** The context-store key of a route-level deprecation (set by `DeprecationGuard`). */
 export const ROUTE_DEPRECATION_KEY = 'kwik:versioning:route-deprecation';
 const READING = Symbol('kwik:versioning:reading');
-type RawWithReading = IncomingMessage & { [READING]?: VersionReading };
+const SERVED = Symbol('kwik:versioning:served');
+/** Set on a problem already in the client's version's terms (not to be renamed again). */
+const OWN_PROBLEM = Symbol('kwik:versioning:own-problem');
+type RawWithReading = IncomingMessage & { [READING]?: VersionReading; [SERVED]?: string; [OWN_PROBLEM]?: true };
 
 /**
  * Versioning on the HTTP path, as Fastify hooks (no interceptor): `onRequest` reads the version
@@ -40,6 +44,10 @@ export class VersioningHttp implements OnApplicationBootstrap {
   private readonly prefixes: string[] = [];
   private typeBase: string;
   private readonly vary: string | undefined;
+  /** Where a successor version is documented (`/docs?urls.primaryName=v2`), when documents are served. */
+  private readonly docsPath: string | undefined;
+  /** `"<vendor type>` in an Accept header: the client asked with the vendor media type. */
+  private readonly vendorAccept: RegExp;
   /** With URI versions, the version prefix of route patterns (`/v2/items/:id` is `/items/:id` to changes). */
   private readonly uriRoute: RegExp | undefined;
 
@@ -58,10 +66,15 @@ export class VersioningHttp implements OnApplicationBootstrap {
     }
     this.typeBase = kwikOptions?.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
     this.vary = options.type === 'media-type' ? 'accept' : options.type === 'header' ? options.header : undefined;
+    const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     this.uriRoute =
       options.type === 'uri'
-        ? new RegExp(`^/${options.uriPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^/]+(?=/|$)`)
+        ? new RegExp(`^/${escape(options.uriPrefix)}(?:${options.versions.map(escape).join('|')})(?=/|$)`)
         : undefined;
+    this.vendorAccept = new RegExp(`application/vnd\\.${escape(options.vendor)}[.+]`, 'i');
+    const docs = kwikOptions?.docs;
+    this.docsPath =
+      options.docs && docs !== false ? `/${(docs?.path ?? 'docs').replace(/^\/+|\/+$/g, '')}` : undefined;
   }
 
   /** The route pattern as version changes name it. */
@@ -85,7 +98,7 @@ export class VersioningHttp implements OnApplicationBootstrap {
     const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (typeof fastify?.addHook !== 'function') return;
     fastify.addHook('onRequest', (request, reply, done) => this.onRequest(request, reply, done as Done));
-    fastify.addHook('preValidation', (request, _reply, done) => this.preValidation(request, done as Done));
+    fastify.addHook('preValidation', (request, reply, done) => this.preValidation(request, reply, done as Done));
     fastify.addHook('preSerialization', (request, reply, payload, done) =>
       this.preSerialization(request, reply, payload, done as Done),
     );
@@ -108,9 +121,16 @@ export class VersioningHttp implements OnApplicationBootstrap {
       this.refuse(request, reply, reading.refused);
       return;
     }
+    (request.raw as RawWithReading)[SERVED] = reading.version;
     const store = contextStoreOf(request.raw);
     if (store) store.apiVersion = reading.version;
     this.usage.served(reading.version);
+    if (this.options.type === 'query' && request.query && typeof request.query === 'object') {
+      // The version is not a parameter of the route (a shaped list or a validated query would refuse it).
+      const { [this.options.queryParam]: _version, ...rest } = request.query as Record<string, unknown>;
+      (request as { query: unknown }).query = rest;
+    }
+    if (reading.version !== this.options.latest) this.untagPreconditions(request, reading.version);
     if (this.options.responseHeader) reply.header(this.options.responseHeader, reading.version);
     if (this.vary) reply.header('vary', mergeVary(reply.getHeader('vary'), this.vary));
     done();
@@ -118,7 +138,7 @@ export class VersioningHttp implements OnApplicationBootstrap {
 
   private refuse(request: FastifyRequest, reply: FastifyReply, detail: string): void {
     const problem: ProblemDetails = {
-      type: `${this.typeBase}unsupported-api-version`,
+      type: `${this.typeBase}${VersioningProblemKind.UnsupportedApiVersion}`,
       title: 'Not Acceptable',
       status: 406,
       detail,
@@ -135,11 +155,24 @@ export class VersioningHttp implements OnApplicationBootstrap {
 
   /** The version of a request that passed `onRequest`, or undefined (excluded, refused, not ours). */
   private versionOfRequest(request: FastifyRequest): string | undefined {
-    const reading = (request.raw as RawWithReading)[READING];
-    return reading !== undefined && 'version' in reading ? reading.version : undefined;
+    return (request.raw as RawWithReading)[SERVED];
   }
 
-  private preValidation(request: FastifyRequest, done: Done): void {
+  /**
+   * `If-Match` / `If-None-Match` with an ETag an older version handed out (`"3.v1"`) also name the
+   * handler's own tag (`"3"`): the lists match if either does, so the handler's check and a cached
+   * copy's (which keeps the version's tag) both hold.
+   */
+  private untagPreconditions(request: FastifyRequest, version: string): void {
+    const suffix = `.v${version}"`;
+    for (const name of ['if-match', 'if-none-match'] as const) {
+      const value = request.headers[name];
+      if (typeof value === 'string' && value.includes(suffix))
+        request.headers[name] = `${value}, ${value.split(suffix).join('"')}`;
+    }
+  }
+
+  private preValidation(request: FastifyRequest, reply: FastifyReply, done: Done): void {
     const version = this.versionOfRequest(request);
     const route = this.routeOf(request);
     if (version === undefined || version === this.options.latest || route === undefined) return done();
@@ -155,7 +188,18 @@ export class VersioningHttp implements OnApplicationBootstrap {
         });
       done();
     } catch (error) {
-      done(error as Error);
+      if (!(error instanceof VersionFieldError)) return done(error as Error);
+      const problem: ProblemDetails = {
+        type: `${this.typeBase}${ProblemKind.Validation}`,
+        title: 'Validation failed',
+        status: 400,
+        detail: `${error.field}: ${error.message}`,
+        instance: request.url,
+        errors: [{ field: error.field, message: error.message }],
+        requestId: request.id,
+      };
+      (request.raw as RawWithReading)[OWN_PROBLEM] = true;
+      reply.code(400).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
     }
   }
 
@@ -188,13 +232,22 @@ export class VersioningHttp implements OnApplicationBootstrap {
     const route = this.routeOf(request);
     const older = version !== this.options.latest && route !== undefined && this.chain.changesFor(version, route).length > 0;
     const contentType = reply.getHeader('content-type');
-    if (this.options.type === 'media-type' && typeof contentType === 'string' && contentType.startsWith('application/json')) {
-      const reading = (request.raw as RawWithReading)[READING];
-      if (reading && 'requested' in reading && reading.requested)
-        reply.header('content-type', this.mediaType(version) + contentType.slice('application/json'.length));
+    if (
+      this.options.type === 'media-type' &&
+      typeof contentType === 'string' &&
+      contentType.startsWith('application/json') &&
+      this.vendorAccept.test(String(request.headers.accept ?? ''))
+    )
+      reply.header('content-type', this.mediaType(version) + contentType.slice('application/json'.length));
+    if (older) {
+      // Another representation of the same row: its own ETag (`If-Match` with it is untagged on the way in).
+      const etag = reply.getHeader('etag');
+      if (typeof etag === 'string' && etag.endsWith('"') && !etag.endsWith(`.v${version}"`))
+        reply.header('etag', `${etag.slice(0, -1)}.v${version}"`);
     }
     let link = reply.getHeader('link');
     if (older && typeof link === 'string') link = this.chain.migrateLinkHeader(link, version, route!);
+    if (this.options.type === 'query' && typeof link === 'string') link = this.withVersionParam(link, request, version);
     const store = contextStoreOf(request.raw);
     const deprecation = this.options.deprecated.get(version) ?? routeDeprecation(store);
     if (deprecation) {
@@ -204,12 +257,19 @@ export class VersioningHttp implements OnApplicationBootstrap {
       if (deprecation.link && !(typeof link === 'string' && link.includes('rel="deprecation"')))
         links.push(`<${deprecation.link}>; rel="deprecation"; type="text/html"`);
       const successor = this.successorOf(version);
-      if (this.options.deprecated.has(version) && successor && !(typeof link === 'string' && link.includes('rel="successor-version"')))
-        links.push(`<${this.successorLink(request, successor)}>; rel="successor-version"`);
+      const successorUrl = successor === undefined ? undefined : this.successorLink(request, successor);
+      if (this.options.deprecated.has(version) && successorUrl && !(typeof link === 'string' && link.includes('rel="successor-version"')))
+        links.push(`<${successorUrl}>; rel="successor-version"`);
       link = links.join(', ');
     }
     if (typeof link === 'string' && link !== '') reply.header('link', link);
-    if (older && typeof payload === 'string' && typeof contentType === 'string' && contentType.startsWith('application/problem+json'))
+    if (
+      older &&
+      typeof payload === 'string' &&
+      typeof contentType === 'string' &&
+      contentType.startsWith('application/problem+json') &&
+      !(request.raw as RawWithReading)[OWN_PROBLEM]
+    )
       return done(null, this.renameProblemFields(payload, version, route!));
     done(null, payload);
   }
@@ -236,14 +296,22 @@ export class VersioningHttp implements OnApplicationBootstrap {
   }
 
   /** Where the successor version of this request lives: its URI (uri type) or its OpenAPI document. */
-  private successorLink(request: FastifyRequest, successor: string): string {
+  private successorLink(request: FastifyRequest, successor: string): string | undefined {
     if (this.options.type === 'uri') {
-      const prefix = `/${this.options.uriPrefix}`;
       const path = request.url.split('?')[0]!;
-      const rest = path.replace(new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^/]+`), '');
-      return `${prefix}${successor}${rest}`;
+      return `/${this.options.uriPrefix}${successor}${path.replace(this.uriRoute!, '')}`;
     }
-    return `/docs/v${successor}`;
+    return this.docsPath === undefined ? undefined : `${this.docsPath}?urls.primaryName=v${successor}`;
+  }
+
+  /** With query versions, the links of a page keep the version the client asked for. */
+  private withVersionParam(link: string, request: FastifyRequest, version: string): string {
+    const reading = (request.raw as RawWithReading)[READING];
+    if (!reading || !('requested' in reading) || !reading.requested) return link;
+    const param = `${encodeURIComponent(this.options.queryParam)}=${encodeURIComponent(version)}`;
+    return link.replace(/<([^>]*)>/g, (all, url: string) =>
+      new RegExp(`[?&]${this.options.queryParam}=`).test(url) ? all : `<${url}${url.includes('?') ? '&' : '?'}${param}>`,
+    );
   }
 }
 

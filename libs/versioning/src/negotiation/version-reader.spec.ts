@@ -73,6 +73,14 @@ describe('header versions', () => {
     expect((read('header', { headers }) as { refused: string }).refused).toMatch(why);
   });
 
+  it('reads a vendor containing ".v" right', () => {
+    const reader = versionReader({ ...base, vendor: 'acme.video' });
+    expect(reader({ headers: { accept: 'application/vnd.acme.video.v2+json' } })).toEqual({ version: '2', requested: true });
+    expect(reader({ headers: { accept: 'application/vnd.kwik.v2+json' } })).toEqual({
+      refused: 'the media type vendor "kwik" is unknown; use application/vnd.acme.video.v<version>+json',
+    });
+  });
+
   it('reads the configured header name case-insensitively', () => {
     const reader = versionReader({ ...base, type: 'header', header: 'Api-Version' });
     expect(reader({ headers: { 'api-version': '3' } })).toEqual({ version: '3', requested: true });

@@ -83,7 +83,7 @@ export function versionReader(options: VersionReaderOptions): (request: Versione
         if (!match) return fallback;
         // `/v9/…` names a version; `/videos/…` does not (a segment not declared and not digit-led).
         const segment = match[1]!;
-        if (!named.has(segment) && !/^\d/.test(segment)) return fallback;
+        if (!named.has(segment) && (options.uriPrefix === '' || !/^\d/.test(segment))) return fallback;
         return pick(segment);
       };
     }
@@ -104,8 +104,9 @@ function mediaTypeReader(
   fallback: ReadVersion,
   unsupported: (given: string) => RefusedVersion,
 ): (request: VersionedRequestLike) => VersionReading {
-  const vendorType = new RegExp(`^application/vnd\\.([a-z0-9][a-z0-9.-]*?)(?:\\.v([^+]+))?\\+json$`, 'i');
-  const ours = vendor.toLowerCase();
+  // Checked first and exactly, so a vendor containing `.v` (acme.video) reads right.
+  const ourType = new RegExp(`^application/vnd\\.${escapeRegExp(vendor)}(?:\\.v([^+]+))?\\+json$`, 'i');
+  const anyVendor = /^application\/vnd\.([^+]+)\+json$/i;
   return (request) => {
     const header = request.headers.accept;
     const accept = Array.isArray(header) ? header.join(',') : header;
@@ -135,14 +136,12 @@ function mediaTypeReader(
         else if (key === '') return { refused: `the Accept header is malformed near "${clip(range.trim())}"` };
       }
       if (q === 0) continue;
-      const match = vendorType.exec(type);
+      const match = ourType.exec(type);
       let version: string | undefined;
-      if (match) {
-        if (match[1]!.toLowerCase() !== ours) {
-          foreign ??= match[1]!;
-          continue;
-        }
-        version = match[2] ?? param;
+      if (match) version = match[1] ?? param;
+      else if (anyVendor.test(type)) {
+        foreign ??= anyVendor.exec(type)![1]!.replace(/\.v[^.]*$/, '');
+        continue;
       } else if (type === 'application/json' && param !== undefined) version = param;
       if (version === undefined) {
         other = true;

@@ -169,8 +169,9 @@ export class VersionDocuments {
             schema.enum = schema.enum.flatMap((v: unknown) =>
               v === ins.to ? [ins.from] : v === `-${ins.to}` ? [`-${ins.from}`] : [v],
             );
-        if (typeof p.description === 'string')
-          p.description = p.description.replace(new RegExp(`\\b${ins.to.replace(/\./g, '\\.')}\\b`, 'g'), ins.from);
+        const word = new RegExp(`(?<![\\w.])${ins.to.replace(/\./g, '\\.')}(?![\\w])`, 'g');
+        if (typeof p.description === 'string') p.description = p.description.replace(word, ins.from);
+        if (typeof p.schema?.pattern === 'string') p.schema.pattern = p.schema.pattern.replace(word, ins.from);
       }
     }
   }
