@@ -161,14 +161,20 @@ export class VersioningHttp implements OnApplicationBootstrap {
   /**
    * `If-Match` / `If-None-Match` with an ETag an older version handed out (`"3.v1"`) also name the
    * handler's own tag (`"3"`): the lists match if either does, so the handler's check and a cached
-   * copy's (which keeps the version's tag) both hold.
+   * copy's (which keeps the version's tag) agree.
    */
   private untagPreconditions(request: FastifyRequest, version: string): void {
     const suffix = `.v${version}"`;
-    for (const name of ['if-match', 'if-none-match'] as const) {
-      const value = request.headers[name];
-      if (typeof value === 'string' && value.includes(suffix))
-        request.headers[name] = `${value}, ${value.split(suffix).join('"')}`;
+    const ifMatch = request.headers['if-match'];
+    if (typeof ifMatch === 'string' && ifMatch.includes(suffix))
+      request.headers['if-match'] = `${ifMatch}, ${ifMatch.split(suffix).join('"')}`;
+    // A cached copy is revalidated against this version's tags only: an untagged one belongs to
+    // the latest version's representation, so it must not turn this version's answer into a 304.
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (typeof ifNoneMatch === 'string' && ifNoneMatch.trim() !== '*') {
+      const ours = (ifNoneMatch.match(/(?:W\/)?"[^"]*"/g) ?? []).filter((tag) => tag.endsWith(suffix));
+      if (ours.length === 0) delete request.headers['if-none-match'];
+      else request.headers['if-none-match'] = [...ours, ...ours.map((tag) => tag.slice(0, -suffix.length) + '"')].join(', ');
     }
   }
 
