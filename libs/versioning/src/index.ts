@@ -4,8 +4,8 @@ export { VERSIONING_MODULE_OPTIONS, VERSIONING_RESOLVED_OPTIONS } from './versio
 export { VersioningError, VersioningErrorCode, VersioningProblemKind } from './versioning.errors.js';
 export { resolveVersioningOptions, type ResolvedVersioningOptions, type ResolvedDeprecation } from './resolve-options.js';
 
-export { VersionChange, resourcesOf, type ChangeContext } from './changes/version-change.js';
-export { VersionChain, matchesRoute, type QueryParams } from './changes/version-chain.js';
+export { VersionChange, mapResources, resourcesOf, type ChangeContext } from './changes/version-change.js';
+export { VersionChain, VersionFieldError, matchesRoute, type QueryParams } from './changes/version-chain.js';
 export {
   added,
   changed,

@@ -75,77 +75,183 @@ export function changed(
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The objects at `path` (dotted) under `root`, with the last segment: arrays are walked. */
-function parentsOf(root: unknown, path: string): { objects: JsonObject[]; key: string } {
-  const segments = path.split('.');
-  const key = segments.pop()!;
-  let level: unknown[] = [root];
-  for (const segment of segments) {
-    const next: unknown[] = [];
-    for (const item of level) {
-      const value = isObject(item) ? item[segment] : undefined;
-      if (Array.isArray(value)) next.push(...value);
-      else if (value !== undefined) next.push(value);
-    }
-    level = next;
+/**
+ * `value` with `fn` applied to the objects at `segments` (arrays on the way are walked). Objects
+ * on the way are copied only where something changes; nothing is mutated.
+ */
+function atPath(value: unknown, segments: readonly string[], fn: (parent: JsonObject) => JsonObject): unknown {
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((item) => {
+      const next = atPath(item, segments, fn);
+      if (next !== item) changed = true;
+      return next;
+    });
+    return changed ? out : value;
   }
-  const objects: JsonObject[] = [];
-  for (const item of level) {
-    if (Array.isArray(item)) objects.push(...item.filter(isObject));
-    else if (isObject(item)) objects.push(item);
-  }
-  return { objects, key };
-}
-
-/** Renames a key keeping its position among the object's keys (clients and docs read them in order). */
-function renameKeyInPlace(o: JsonObject, key: string, newKey: string): void {
-  const entries = Object.entries(o);
-  for (const k of Object.keys(o)) delete o[k];
-  for (const [k, v] of entries) o[k === key ? newKey : k] = v;
+  if (!isObject(value)) return value;
+  const plain = plainObject(value);
+  if (plain !== value) return atPath(plain, segments, fn);
+  if (segments.length === 0) return fn(value);
+  const [head, ...rest] = segments;
+  if (!(head! in value)) return value;
+  const child = atPath(value[head!], rest, fn);
+  return child === value[head!] ? value : { ...value, [head!]: child };
 }
 
 /**
- * Applies instructions to one resource object in place: `up` migrates an older request to this
- * version, otherwise a response of this version is migrated down to the older one.
+ * A plain object as JSON would see it: `toJSON()`'s result (a Date, an entity with its own
+ * `toJSON`), or a class instance's own enumerable data. Plain objects come back as they are.
+ */
+function plainObject(value: JsonObject): unknown {
+  const withJson = value as { toJSON?: () => unknown };
+  if (typeof withJson.toJSON === 'function') return withJson.toJSON();
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null ? value : { ...value };
+}
+
+/** A copy of `o` with `key` renamed to `newKey` (or left out when `newKey` is undefined), the key order kept. */
+function withKey(o: JsonObject, key: string, newKey: string | undefined): JsonObject {
+  const out: JsonObject = {};
+  for (const k of Object.keys(o)) {
+    if (k !== key) out[k] = o[k];
+    else if (newKey !== undefined) out[newKey] = o[k];
+  }
+  return out;
+}
+
+/**
+ * One resource object with the instructions applied: `up` migrates an older request to this
+ * version, otherwise a response of this version is migrated down to the older one. Returns a new
+ * object where something changed (the input is never mutated; untouched values are shared).
  */
 export function applyFieldInstructions(
   resource: JsonObject,
   instructions: readonly FieldInstruction[],
   direction: 'up' | 'down',
-): void {
+): JsonObject {
+  const flat = flatPlan(instructions, direction);
+  if (flat) return applyFlat(resource, flat);
   const ordered = direction === 'up' ? instructions : [...instructions].reverse();
+  let current: unknown = resource;
   for (const ins of ordered) {
+    const path = ins.kind === 'renamed' ? (direction === 'up' ? ins.from : ins.to) : ins.name;
+    const segments = path.split('.');
+    const key = segments.pop()!;
+    let fn: (p: JsonObject) => JsonObject;
     switch (ins.kind) {
       case 'renamed': {
-        const [fromPath, toPath] = direction === 'up' ? [ins.from, ins.to] : [ins.to, ins.from];
-        const newKey = toPath.split('.').pop()!;
-        const { objects, key } = parentsOf(resource, fromPath);
-        for (const o of objects) if (key in o && !(newKey in o)) renameKeyInPlace(o, key, newKey);
+        const newKey = (direction === 'up' ? ins.to : ins.from).split('.').pop()!;
+        fn = (p) => (key in p && !(newKey in p) ? withKey(p, key, newKey) : p);
         break;
       }
-      case 'added': {
-        const { objects, key } = parentsOf(resource, ins.name);
-        for (const o of objects) {
-          if (direction === 'down') delete o[key];
-          else if (!(key in o) && 'default' in ins && ins.default !== undefined) o[key] = ins.default;
-        }
+      case 'added':
+        fn =
+          direction === 'down'
+            ? (p) => (key in p ? withKey(p, key, undefined) : p)
+            : (p) => (!(key in p) && ins.default !== undefined ? { ...p, [key]: ins.default } : p);
         break;
-      }
-      case 'removed': {
-        const { objects, key } = parentsOf(resource, ins.name);
-        for (const o of objects) {
-          if (direction === 'up') delete o[key];
-          else if (!(key in o))
-            o[key] = typeof ins.default === 'function' ? (ins.default as (r: JsonObject) => unknown)(o) : ins.default;
-        }
+      case 'removed':
+        fn =
+          direction === 'up'
+            ? (p) => (key in p ? withKey(p, key, undefined) : p)
+            : (p) =>
+                key in p
+                  ? p
+                  : { ...p, [key]: typeof ins.default === 'function' ? (ins.default as (r: JsonObject) => unknown)(p) : ins.default };
         break;
-      }
       case 'changed': {
-        const { objects, key } = parentsOf(resource, ins.name);
         const convert = direction === 'up' ? ins.up : ins.down;
-        for (const o of objects) if (key in o) o[key] = convert(o[key], o);
+        fn = (p) => (key in p ? { ...p, [key]: convert(p[key], p) } : p);
         break;
       }
     }
+    current = atPath(current, segments, fn);
   }
+  return current as JsonObject;
+}
+
+/** Top-level instructions only (no dotted names), as one pass over the keys. */
+interface FlatPlan {
+  /** Key → its new name, or null to leave it out. */
+  readonly keys: ReadonlyMap<string, string | null>;
+  /** Values converted after renaming (by the new name). */
+  readonly convert: ReadonlyMap<string, (value: unknown, resource: JsonObject) => unknown>;
+  /** Keys added when missing, with their default (a value or a function of the resource). */
+  readonly defaults: readonly (readonly [string, unknown])[];
+}
+
+const flatPlans = new WeakMap<readonly FieldInstruction[], { up?: FlatPlan | null; down?: FlatPlan | null }>();
+
+/**
+ * The instructions as one pass over a resource's keys, when every name is top-level and no name
+ * is touched twice (so the order they are applied in cannot matter); otherwise null.
+ */
+function flatPlan(instructions: readonly FieldInstruction[], direction: 'up' | 'down'): FlatPlan | null {
+  let cached = flatPlans.get(instructions);
+  if (cached === undefined) flatPlans.set(instructions, (cached = {}));
+  const known = cached[direction];
+  if (known !== undefined) return known;
+  const keys = new Map<string, string | null>();
+  const convert = new Map<string, (value: unknown, resource: JsonObject) => unknown>();
+  const defaults: [string, unknown][] = [];
+  const touched = new Set<string>();
+  let plan: FlatPlan | null = { keys, convert, defaults };
+  const claim = (...names: string[]) => {
+    for (const n of names) {
+      if (n.includes('.') || touched.has(n)) plan = null;
+      touched.add(n);
+    }
+  };
+  for (const ins of instructions) {
+    switch (ins.kind) {
+      case 'renamed': {
+        const [from, to] = direction === 'up' ? [ins.from, ins.to] : [ins.to, ins.from];
+        claim(from, to);
+        keys.set(from, to);
+        break;
+      }
+      case 'added':
+        claim(ins.name);
+        if (direction === 'down') keys.set(ins.name, null);
+        else if (ins.default !== undefined) defaults.push([ins.name, ins.default]);
+        break;
+      case 'removed':
+        claim(ins.name);
+        if (direction === 'up') keys.set(ins.name, null);
+        else defaults.push([ins.name, ins.default]);
+        break;
+      case 'changed':
+        claim(ins.name);
+        convert.set(ins.name, direction === 'up' ? ins.up : ins.down);
+        break;
+    }
+  }
+  cached[direction] = plan;
+  return plan;
+}
+
+function applyFlat(resource: JsonObject, plan: FlatPlan): JsonObject {
+  const source = plainObject(resource) as JsonObject;
+  if (typeof source !== 'object' || source === null) return source;
+  let hit = false;
+  for (const key of plan.keys.keys()) if (key in source) hit = true;
+  for (const key of plan.convert.keys()) if (key in source) hit = true;
+  for (const [key] of plan.defaults) if (!(key in source)) hit = true;
+  if (!hit) return source;
+  const out: JsonObject = {};
+  for (const key of Object.keys(source)) {
+    const to = plan.keys.get(key);
+    if (to === null) continue;
+    const name = to ?? key;
+    if (to !== undefined && name in source && !plan.keys.has(name)) {
+      out[key] = source[key]; // the new name is taken: leave this one as it is
+      continue;
+    }
+    const convert = plan.convert.get(name);
+    out[name] = convert ? convert(source[key], source) : source[key];
+  }
+  for (const [key, value] of plan.defaults)
+    if (!(key in out)) out[key] = typeof value === 'function' ? (value as (r: JsonObject) => unknown)(source) : value;
+  return out;
 }

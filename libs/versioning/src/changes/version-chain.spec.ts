@@ -88,6 +88,27 @@ describe('VersionChain', () => {
     expect(Object.keys(v1)).toEqual(['id', 'body', 'price', 'author', 'tags', 'legacy']);
   });
 
+  it('never mutates what the handler returned, and reads class instances and toJSON as JSON would', () => {
+    const shared = latestPost();
+    const before = JSON.stringify(shared);
+    chain.migrateResponse({ data: [shared] }, ctx('1', '/posts'));
+    chain.migrateResponse(shared, ctx('1'));
+    expect(JSON.stringify(shared)).toBe(before);
+    class Entity {
+      id = 'e1';
+      text = 'From a class';
+      author = { displayName: 'Ada' };
+    }
+    expect(chain.migrateResponse(new Entity(), ctx('2'))).toEqual({
+      id: 'e1',
+      content: 'From a class',
+      author: { displayName: 'Ada' },
+      legacy: false,
+    });
+    const custom = { toJSON: () => ({ id: 'j1', text: 'From toJSON' }) };
+    expect(chain.migrateResponse(custom, ctx('1'))).toEqual({ id: 'j1', body: 'From toJSON', legacy: false });
+  });
+
   it('leaves the latest version alone', () => {
     const post = latestPost();
     expect(chain.migrateResponse(post, ctx('3'))).toEqual(latestPost());

@@ -1,4 +1,4 @@
-import { VersionChange, resourcesOf, type ChangeContext } from './version-change.js';
+import { VersionChange, mapResources, type ChangeContext } from './version-change.js';
 import { applyFieldInstructions, type FieldInstruction } from './field-instructions.js';
 import { VersioningError, VersioningErrorCode } from '../versioning.errors.js';
 
@@ -94,7 +94,7 @@ export class VersionChain {
     return found;
   }
 
-  /** A request body of `context.clientVersion`, migrated up to the latest version (mutated in place where possible). */
+  /** A request body of `context.clientVersion`, migrated up to the latest version (a new body; the given one is not mutated). */
   migrateRequest(body: unknown, context: ChangeContext): unknown {
     const later = this.laterNames(context.clientVersion, context.route);
     if (later.size > 0) {
@@ -104,14 +104,13 @@ export class VersionChain {
     let current = body;
     for (const change of this.changesFor(context.clientVersion, context.route)) {
       if (change.fields.length)
-        for (const resource of resourcesOf(current, change.collections))
-          applyFieldInstructions(resource, change.fields, 'up');
+        current = mapResources(current, change.collections, (r) => applyFieldInstructions(r, change.fields, 'up'));
       if (change.migrateRequest) current = change.migrateRequest(current, context);
     }
     return current;
   }
 
-  /** A response body of the latest version, migrated down to `context.clientVersion`. */
+  /** A response body of the latest version, migrated down to `context.clientVersion` (a new body; the given one is not mutated). */
   migrateResponse(body: unknown, context: ChangeContext): unknown {
     let current = body;
     const changes = this.changesFor(context.clientVersion, context.route);
@@ -119,8 +118,7 @@ export class VersionChain {
       const change = changes[i]!;
       if (change.migrateResponse) current = change.migrateResponse(current, context);
       if (change.fields.length)
-        for (const resource of resourcesOf(current, change.collections))
-          applyFieldInstructions(resource, change.fields, 'down');
+        current = mapResources(current, change.collections, (r) => applyFieldInstructions(r, change.fields, 'down'));
     }
     return current;
   }

