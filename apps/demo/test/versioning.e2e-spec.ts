@@ -102,6 +102,9 @@ describe.each(STRATEGIES)('demo: posts v1 and v2 from one v2 controller (%s tena
     const write = await call('POST', '/api/posts', { title: 'x', content: 'v2 name' });
     expect(write.res.status).toBe(400);
     expect(write.json.errors[0].field).toBe('content');
+    // Authentication is answered first: an anonymous caller hears 401, not the version problem.
+    const anonymous = await fetch(`${demo.baseUrl}/api/posts?fields=id,content`, { headers: { 'x-tenant-id': 'acme' } });
+    expect(anonymous.status).toBe(401);
   });
 
   it('names v1 fields in the data library’s own query problems', async () => {

@@ -99,7 +99,7 @@ export class VersionChain {
     const later = this.laterNames(context.clientVersion, context.route);
     if (later.size > 0) {
       const changes = this.changesFor(context.clientVersion, context.route);
-      checkBody(body, later, context.clientVersion, changes[0]?.collections ?? []);
+      checkBody(body, later, context.clientVersion, [...new Set(changes.flatMap((c) => c.collections))]);
     }
     let current = body;
     for (const change of this.changesFor(context.clientVersion, context.route)) {
@@ -192,9 +192,9 @@ export class VersionChain {
    * renamed names in its message and in `detail`.
    */
   migrateProblem(problem: { detail?: unknown; errors?: unknown }, version: string, route: string): boolean {
-    if (!Array.isArray(problem.errors)) return false;
     let changed = false;
-    for (const e of problem.errors as { field?: unknown; message?: unknown }[]) {
+    const errors = Array.isArray(problem.errors) ? (problem.errors as { field?: unknown; message?: unknown }[]) : [];
+    for (const e of errors) {
       if (!e || typeof e.field !== 'string') continue;
       const field = this.fieldNameDown(e.field, version, route);
       if (field === e.field) continue;
@@ -205,7 +205,7 @@ export class VersionChain {
     // selectable fields: id, content, excerpt): the client's version's names instead.
     const text = this.textDown(version, route);
     if (text) {
-      for (const e of problem.errors as { message?: unknown }[])
+      for (const e of errors)
         if (e && typeof e.message === 'string') {
           const message = text(e.message);
           if (message !== e.message) (e.message = message), (changed = true);

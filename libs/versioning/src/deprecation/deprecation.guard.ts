@@ -1,16 +1,19 @@
 import { Injectable, type CanActivate, type ExecutionContext, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { contextStoreOf, RouteMemo } from '@kwik/core';
+import { contextStoreOf, ProblemException, RouteMemo } from '@kwik/core';
+import type { VersionFieldError } from '../changes/version-chain.js';
 import { DEPRECATED_METADATA } from '../versioning.constants.js';
 import type { DeprecationInfo } from '../versioning-options.interface.js';
 import { resolveDeprecation, type ResolvedDeprecation } from '../resolve-options.js';
-import { ROUTE_DEPRECATION_KEY } from '../http/versioning-http.service.js';
+import { ROUTE_DEPRECATION_KEY, VERSION_FIELD_ERROR_KEY } from '../http/versioning-http.service.js';
 import { VersionUsage } from './version-usage.js';
 
 /**
- * Global guard that never refuses: on a route marked `@Deprecated()` it leaves the deprecation in
- * the request context (the response hook turns it into headers) and counts the request.
+ * Global guard: on a route marked `@Deprecated()` it leaves the deprecation in the request context
+ * (the response hook turns it into headers) and counts the request; a request that named a later
+ * version's field (found while migrating it) is refused here with a 400, after the guards
+ * registered before it (authentication, tenancy) had their say.
  */
 @Injectable()
 export class DeprecationGuard implements CanActivate, OnModuleInit {
@@ -35,10 +38,14 @@ export class DeprecationGuard implements CanActivate, OnModuleInit {
     for (const wrapper of this.discovery.getControllers()) {
       const controller = wrapper.metatype as Function | null;
       if (!controller?.prototype) continue;
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = Object.getOwnPropertyDescriptor(controller.prototype, name)?.value;
-        if (typeof handler === 'function' && name !== 'constructor') this.memo.get(handler, controller);
-      }
+      // Inherited handlers too (a CRUD base class's routes).
+      for (let proto = controller.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto))
+        for (const name of Object.getOwnPropertyNames(proto)) {
+          const handler = Object.getOwnPropertyDescriptor(proto, name)?.value;
+          if (typeof handler === 'function' && name !== 'constructor') this.memo.get(handler, controller);
+        }
+      const own = Reflect.getMetadata(DEPRECATED_METADATA, controller) as DeprecationInfo | undefined;
+      if (own) this.resolve(own, controller.name);
     }
   }
 
@@ -54,9 +61,13 @@ export class DeprecationGuard implements CanActivate, OnModuleInit {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const deprecation = this.memo.of(context);
-    if (deprecation === null) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    contextStoreOf(request.raw)?.extras.set(ROUTE_DEPRECATION_KEY, deprecation);
+    const store = contextStoreOf(request.raw);
+    const refused = store?.extras.get(VERSION_FIELD_ERROR_KEY) as VersionFieldError | undefined;
+    if (refused)
+      throw ProblemException.validation([{ field: refused.field, message: refused.message }], `${refused.field}: ${refused.message}`);
+    if (deprecation === null) return true;
+    store?.extras.set(ROUTE_DEPRECATION_KEY, deprecation);
     this.usage.deprecatedRoute(`${request.method} ${request.routeOptions.url ?? request.url}`);
     return true;
   }

@@ -23,6 +23,11 @@ type Done = (error?: Error | null, payload?: unknown) => void;
 
 /** The context-store key of a route-level deprecation (set by `DeprecationGuard`). */
 export const ROUTE_DEPRECATION_KEY = 'kwik:versioning:route-deprecation';
+/**
+ * The context-store key of a request that names a later version's field: refused (400) by
+ * `DeprecationGuard`, after the guards before it (authentication answers first).
+ */
+export const VERSION_FIELD_ERROR_KEY = 'kwik:versioning:field-error';
 const READING = Symbol('kwik:versioning:reading');
 const SERVED = Symbol('kwik:versioning:served');
 /** Set on a problem already in the client's version's terms (not to be renamed again). */
@@ -195,17 +200,12 @@ export class VersioningHttp implements OnApplicationBootstrap {
       done();
     } catch (error) {
       if (!(error instanceof VersionFieldError)) return done(error as Error);
-      const problem: ProblemDetails = {
-        type: `${this.typeBase}${ProblemKind.Validation}`,
-        title: 'Validation failed',
-        status: 400,
-        detail: `${error.field}: ${error.message}`,
-        instance: request.url,
-        errors: [{ field: error.field, message: error.message }],
-        requestId: request.id,
-      };
+      // Refused by the guard, so a client that may not call the route hears that first.
+      const store = contextStoreOf(request.raw);
+      if (!store) return done(error);
+      store.extras.set(VERSION_FIELD_ERROR_KEY, error);
       (request.raw as RawWithReading)[OWN_PROBLEM] = true;
-      reply.code(400).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+      done();
     }
   }
 
@@ -304,6 +304,8 @@ export class VersioningHttp implements OnApplicationBootstrap {
   private successorLink(request: FastifyRequest, successor: string): string | undefined {
     if (this.options.type === 'uri') {
       const path = request.url.split('?')[0]!;
+      // A version-neutral path has no successor of its own.
+      if (!this.uriRoute!.test(path)) return undefined;
       return `/${this.options.uriPrefix}${successor}${path.replace(this.uriRoute!, '')}`;
     }
     return this.docsPath === undefined ? undefined : `${this.docsPath}?urls.primaryName=v${successor}`;
@@ -315,7 +317,7 @@ export class VersioningHttp implements OnApplicationBootstrap {
     if (!reading || !('requested' in reading) || !reading.requested) return link;
     const param = `${encodeURIComponent(this.options.queryParam)}=${encodeURIComponent(version)}`;
     return link.replace(/<([^>]*)>/g, (all, url: string) =>
-      new RegExp(`[?&]${this.options.queryParam}=`).test(url) ? all : `<${url}${url.includes('?') ? '&' : '?'}${param}>`,
+      new RegExp(`[?&]${this.options.queryParam.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=`).test(url) ? all : `<${url}${url.includes('?') ? '&' : '?'}${param}>`,
     );
   }
 }

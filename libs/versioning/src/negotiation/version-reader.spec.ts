@@ -81,6 +81,15 @@ describe('header versions', () => {
     });
   });
 
+  it('does not take another type of the vendor for a version', () => {
+    expect(read('media-type', { headers: { accept: 'application/vnd.kwik.video+json' } })).toEqual({
+      refused: 'the media type vendor "kwik.video" is unknown; use application/vnd.kwik.v<version>+json',
+    });
+    expect(read('media-type', { headers: { accept: 'application/vnd.acme.video+json' } })).toMatchObject({
+      refused: expect.stringContaining('"acme.video"'),
+    });
+  });
+
   it('reads the configured header name case-insensitively', () => {
     const reader = versionReader({ ...base, type: 'header', header: 'Api-Version' });
     expect(reader({ headers: { 'api-version': '3' } })).toEqual({ version: '3', requested: true });

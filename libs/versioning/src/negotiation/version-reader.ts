@@ -138,9 +138,10 @@ function mediaTypeReader(
       if (q === 0) continue;
       const match = ourType.exec(type);
       let version: string | undefined;
-      if (match) version = match[1] ?? param;
+      // `application/vnd.kwik.video+json` is another vendor's type, not version "ideo" of ours.
+      if (match && (match[1] === undefined || named.has(match[1]) || /^\d/.test(match[1]))) version = match[1] ?? param;
       else if (anyVendor.test(type)) {
-        foreign ??= anyVendor.exec(type)![1]!.replace(/\.v[^.]*$/, '');
+        foreign ??= anyVendor.exec(type)![1]!.replace(/\.v\d[^.]*$/, '');
         continue;
       } else if (type === 'application/json' && param !== undefined) version = param;
       if (version === undefined) {

@@ -84,7 +84,8 @@ export class VersionDocuments {
           for (const body of bodies)
             for (const resource of resourceSchemas(body, change.collections, resolve))
               migrateSchemaDown(resource, change.fields, resolve, note);
-          if (Array.isArray(operation.parameters)) this.renameParameters(operation.parameters, change.fields);
+          if (Array.isArray(operation.parameters))
+            operation.parameters = this.renameParameters(operation.parameters, change.fields);
           const line = `Version ${change.version}: ${change.description}`;
           operation.description = operation.description ? `${operation.description}\n\n${line}` : line;
         }
@@ -144,14 +145,27 @@ export class VersionDocuments {
   /** `/api/posts/{id}` → `/api/posts/:id` (and without the URI version prefix): the route as changes name it. */
   private routeOf(path: string): string {
     let route = path.replace(/\{([^}]+)\}/g, ':$1');
-    if (this.options.type === 'uri')
-      route = route.replace(new RegExp(`^/${this.options.uriPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^/]+(?=/|$)`), '') || '/';
+    if (this.options.type === 'uri') {
+      const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const prefix = new RegExp(`^/${escape(this.options.uriPrefix)}(?:${this.options.versions.map(escape).join('|')})(?=/|$)`);
+      route = route.replace(prefix, '') || '/';
+    }
     return route;
   }
 
-  private renameParameters(parameters: SchemaNode[], fields: readonly import('../changes/field-instructions.js').FieldInstruction[]): void {
+  /** The shaped-list parameters as the older version has them: renamed fields' names, added fields gone. */
+  private renameParameters(
+    parameters: SchemaNode[],
+    fields: readonly import('../changes/field-instructions.js').FieldInstruction[],
+  ): SchemaNode[] {
     for (const ins of fields) {
       if (ins.kind === 'added') {
+        parameters = parameters.filter(
+          (p) => typeof p.name !== 'string' || !p.name.startsWith(`filter[${ins.name}]`),
+        );
+        const alternative = new RegExp(`\\|${ins.name.replace(/\./g, '\\\\\\.')}(?=[|)])|${ins.name.replace(/\./g, '\\\\\\.')}\\|`, 'g');
+        for (const p of parameters)
+          if (typeof p.schema?.pattern === 'string') p.schema.pattern = p.schema.pattern.replace(alternative, '');
         // Older versions do not have the field: it leaves the comma lists of the descriptions.
         const name = ins.name.replace(/\./g, '\\.');
         for (const p of parameters)
@@ -171,9 +185,13 @@ export class VersionDocuments {
             );
         const word = new RegExp(`(?<![\\w.])${ins.to.replace(/\./g, '\\.')}(?![\\w])`, 'g');
         if (typeof p.description === 'string') p.description = p.description.replace(word, ins.from);
-        if (typeof p.schema?.pattern === 'string') p.schema.pattern = p.schema.pattern.replace(word, ins.from);
+        // In a pattern, a dotted name is written with `\.`.
+        const escaped = new RegExp(`(?<![\\w.])${ins.to.replace(/\./g, '\\\\\\.')}(?![\\w])`, 'g');
+        if (typeof p.schema?.pattern === 'string')
+          p.schema.pattern = p.schema.pattern.replace(escaped, ins.from.replace(/\./g, '\\.'));
       }
     }
+    return parameters;
   }
 
   private routeDeprecated(operationId: unknown): boolean {
