@@ -59,6 +59,19 @@ describe('RequestLogWriter', () => {
     });
   });
 
+  it('writes the API version the request was served in, in pino\'s key order', () => {
+    const mine = capture();
+    const theirs = capture();
+    const { requestId, userId, ip, method, route, status, durationMs } = fields;
+    const versioned = { requestId, userId, tenantId: 't-1', ip, apiVersion: '2', method, route, status, durationMs };
+    new RequestLogWriter(pino(mine.destination), mine.destination, {}).write('info', versioned);
+    pino({ base: {} }, theirs.destination).info(versioned, 'request completed');
+    const a = JSON.parse(mine.lines[0]!) as Record<string, unknown>;
+    const b = JSON.parse(theirs.lines[0]!) as Record<string, unknown>;
+    expect(a.apiVersion).toBe('2');
+    expect(Object.keys(a)).toEqual(Object.keys(b));
+  });
+
   it('writes a null route for unmatched requests', () => {
     const out = capture();
     new RequestLogWriter(pino(out.destination), out.destination, {}).write('warn', {
