@@ -175,10 +175,16 @@ describe.each(STRATEGIES)('demo: posts over HTTP (PostgreSQL server), %s strateg
     expect(cached.status).toBe(304);
     expect(await cached.text()).toBe('');
     // v2's tag names another representation: a v1 client holding it gets the v1 body, cached or not.
-    expect((await fetch(url(`/api/posts/${post.id}`), { headers: { 'if-none-match': '"1"' } })).status).toBe(200);
+    expect((await fetch(url(`/api/posts/${post.id}`), { headers: { 'if-none-match': '"1"' } })).status).toBe(
+      200,
+    );
     const v2 = { accept: 'application/vnd.kwik.v2+json' };
-    expect((await fetch(url(`/api/posts/${post.id}`), { headers: { ...v2, 'if-none-match': '"1.v1"' } })).status).toBe(200);
-    expect((await fetch(url(`/api/posts/${post.id}`), { headers: { ...v2, 'if-none-match': '"1"' } })).status).toBe(304);
+    expect(
+      (await fetch(url(`/api/posts/${post.id}`), { headers: { ...v2, 'if-none-match': '"1.v1"' } })).status,
+    ).toBe(200);
+    expect(
+      (await fetch(url(`/api/posts/${post.id}`), { headers: { ...v2, 'if-none-match': '"1"' } })).status,
+    ).toBe(304);
 
     const first = await json('PATCH', `/api/posts/${post.id}`, { body: 'v2' }, { 'if-match': '"1"' });
     expect(first.status).toBe(200);

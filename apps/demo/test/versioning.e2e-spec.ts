@@ -6,6 +6,10 @@ import { STRATEGIES, startDemo, type DemoUnderTest } from './support.js';
 const V2 = { accept: 'application/vnd.kwik.v2+json' };
 type Post = Record<string, unknown> & { id: string };
 
+/** The description of the shaped list's `fields` parameter in an OpenAPI document. */
+const fields = (doc: any): string =>
+  doc.paths['/api/posts'].get.parameters.find((p: { name: string }) => p.name === 'fields').description;
+
 describe.each(STRATEGIES)('demo: posts v1 and v2 from one v2 controller (%s tenancy)', (strategy) => {
   let demo: DemoUnderTest;
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -71,8 +75,16 @@ describe.each(STRATEGIES)('demo: posts v1 and v2 from one v2 controller (%s tena
     expect(v1.json).toMatchObject({ title: 'Versioned', body: 'Written by a v1 client.' });
     expect(v1.json).not.toHaveProperty('excerpt');
     const asV2 = await call('GET', `/api/posts/${v1.json.id}`, undefined, V2);
-    expect(asV2.json).toMatchObject({ content: 'Written by a v1 client.', excerpt: 'Written by a v1 client.' });
-    const patched = await call('PATCH', `/api/posts/${v1.json.id}`, { content: 'Now from v2.' }, { ...V2, 'if-match': asV2.res.headers.get('etag')! });
+    expect(asV2.json).toMatchObject({
+      content: 'Written by a v1 client.',
+      excerpt: 'Written by a v1 client.',
+    });
+    const patched = await call(
+      'PATCH',
+      `/api/posts/${v1.json.id}`,
+      { content: 'Now from v2.' },
+      { ...V2, 'if-match': asV2.res.headers.get('etag')! },
+    );
     expect(patched.res.status).toBe(200);
     expect(patched.json).toMatchObject({ content: 'Now from v2.', version: 2 });
     const asV1 = await call('GET', `/api/posts/${v1.json.id}`);
@@ -82,8 +94,15 @@ describe.each(STRATEGIES)('demo: posts v1 and v2 from one v2 controller (%s tena
     const v2Tag = (await call('GET', `/api/posts/${v1.json.id}`, undefined, V2)).res.headers.get('etag')!;
     expect(v1Tag).toBe('"2.v1"');
     expect(v2Tag).toBe('"2"');
-    expect((await call('GET', `/api/posts/${v1.json.id}`, undefined, { 'if-none-match': v1Tag })).res.status).toBe(304);
-    const viaV1 = await call('PATCH', `/api/posts/${v1.json.id}`, { body: 'Back through v1.' }, { 'if-match': v1Tag });
+    expect(
+      (await call('GET', `/api/posts/${v1.json.id}`, undefined, { 'if-none-match': v1Tag })).res.status,
+    ).toBe(304);
+    const viaV1 = await call(
+      'PATCH',
+      `/api/posts/${v1.json.id}`,
+      { body: 'Back through v1.' },
+      { 'if-match': v1Tag },
+    );
     expect(viaV1.res.status).toBe(200);
     expect(viaV1.json).toMatchObject({ body: 'Back through v1.', version: 3 });
     expect(viaV1.res.headers.get('etag')).toBe('"3.v1"');
@@ -98,12 +117,16 @@ describe.each(STRATEGIES)('demo: posts v1 and v2 from one v2 controller (%s tena
       { field: 'fields', message: '"content" is not a field of version 1: in version 1 it is called "body"' },
     ]);
     const excerpt = await call('GET', '/api/posts?fields=id,excerpt');
-    expect(excerpt.json.errors[0].message).toBe('"excerpt" is not a field of version 1: it exists from version 2 on');
+    expect(excerpt.json.errors[0].message).toBe(
+      '"excerpt" is not a field of version 1: it exists from version 2 on',
+    );
     const write = await call('POST', '/api/posts', { title: 'x', content: 'v2 name' });
     expect(write.res.status).toBe(400);
     expect(write.json.errors[0].field).toBe('content');
     // Authentication is answered first: an anonymous caller hears 401, not the version problem.
-    const anonymous = await fetch(`${demo.baseUrl}/api/posts?fields=id,content`, { headers: { 'x-tenant-id': 'acme' } });
+    const anonymous = await fetch(`${demo.baseUrl}/api/posts?fields=id,content`, {
+      headers: { 'x-tenant-id': 'acme' },
+    });
     expect(anonymous.status).toBe(401);
   });
 
@@ -126,7 +149,12 @@ describe.each(STRATEGIES)('demo: posts v1 and v2 from one v2 controller (%s tena
     const single = await call('POST', '/api/posts', { title: 'x', body: 5 });
     expect(single.res.status).toBe(400);
     expect(single.json.errors.map((e: { field: string }) => e.field)).toContain('body');
-    const bulk = await call('POST', '/api/posts/bulk', { create: [{ title: 'ok', body: 'fine' }, { title: 'bad', body: 7 }] });
+    const bulk = await call('POST', '/api/posts/bulk', {
+      create: [
+        { title: 'ok', body: 'fine' },
+        { title: 'bad', body: 7 },
+      ],
+    });
     expect(bulk.res.status).toBe(400);
     expect(bulk.json.errors.map((e: { field: string }) => e.field)).toContain('create[1].body');
   });
@@ -145,7 +173,9 @@ describe.each(STRATEGIES)('demo: posts v1 and v2 from one v2 controller (%s tena
   });
 
   it('refuses an unknown version with a 406 problem', async () => {
-    const { res, json } = await call('GET', '/api/posts', undefined, { accept: 'application/vnd.kwik.v3+json' });
+    const { res, json } = await call('GET', '/api/posts', undefined, {
+      accept: 'application/vnd.kwik.v3+json',
+    });
     expect(res.status).toBe(406);
     expect(json.supportedVersions).toEqual(['1', '2']);
   });
@@ -157,7 +187,6 @@ describe.each(STRATEGIES)('demo: posts v1 and v2 from one v2 controller (%s tena
     expect(Object.keys(v2.components.schemas.CreatePostDto.properties)).toContain('content');
     expect(v1.paths['/api/posts'].get.deprecated).toBe(true);
     expect(v2.paths['/api/posts'].get.deprecated).toBeUndefined();
-    const fields = (doc: any) => doc.paths['/api/posts'].get.parameters.find((p: { name: string }) => p.name === 'fields').description;
     expect(fields(v1)).toMatch(/\bbody\b/);
     expect(fields(v1)).not.toMatch(/excerpt|content/);
     expect(fields(v2)).toMatch(/content, excerpt/);

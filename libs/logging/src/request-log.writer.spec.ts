@@ -59,11 +59,21 @@ describe('RequestLogWriter', () => {
     });
   });
 
-  it('writes the API version the request was served in, in pino\'s key order', () => {
+  it("writes the API version the request was served in, in pino's key order", () => {
     const mine = capture();
     const theirs = capture();
     const { requestId, userId, ip, method, route, status, durationMs } = fields;
-    const versioned = { requestId, userId, tenantId: 't-1', ip, apiVersion: '2', method, route, status, durationMs };
+    const versioned = {
+      requestId,
+      userId,
+      tenantId: 't-1',
+      ip,
+      apiVersion: '2',
+      method,
+      route,
+      status,
+      durationMs,
+    };
     new RequestLogWriter(pino(mine.destination), mine.destination, {}).write('info', versioned);
     pino({ base: {} }, theirs.destination).info(versioned, 'request completed');
     const a = JSON.parse(mine.lines[0]!) as Record<string, unknown>;

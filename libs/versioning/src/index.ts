@@ -1,8 +1,16 @@
 export { VersioningModule } from './versioning.module.js';
-export type { DeprecationInfo, VersioningModuleOptions, VersioningType } from './versioning-options.interface.js';
+export type {
+  DeprecationInfo,
+  VersioningModuleOptions,
+  VersioningType,
+} from './versioning-options.interface.js';
 export { VERSIONING_MODULE_OPTIONS, VERSIONING_RESOLVED_OPTIONS } from './versioning.constants.js';
 export { VersioningError, VersioningErrorCode, VersioningProblemKind } from './versioning.errors.js';
-export { resolveVersioningOptions, type ResolvedVersioningOptions, type ResolvedDeprecation } from './resolve-options.js';
+export {
+  resolveVersioningOptions,
+  type ResolvedVersioningOptions,
+  type ResolvedDeprecation,
+} from './resolve-options.js';
 
 export { VersionChange, mapResources, resourcesOf, type ChangeContext } from './changes/version-change.js';
 export { VersionChain, VersionFieldError, matchesRoute, type QueryParams } from './changes/version-chain.js';

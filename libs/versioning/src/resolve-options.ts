@@ -1,4 +1,8 @@
-import type { DeprecationInfo, VersioningModuleOptions, VersioningType } from './versioning-options.interface.js';
+import type {
+  DeprecationInfo,
+  VersioningModuleOptions,
+  VersioningType,
+} from './versioning-options.interface.js';
 import { VersioningError, VersioningErrorCode } from './versioning.errors.js';
 
 /** A deprecation with its header values computed once. */
@@ -32,12 +36,19 @@ function fail(message: string, where = 'VersioningModule.forRoot()'): never {
 }
 
 /** Validates a deprecation and computes its header values; `where` names it in errors. */
-export function resolveDeprecation(info: DeprecationInfo, where: string, bootTime = Date.now()): ResolvedDeprecation {
+export function resolveDeprecation(
+  info: DeprecationInfo,
+  where: string,
+  bootTime = Date.now(),
+): ResolvedDeprecation {
   const date = (value: string | undefined, key: string): number | undefined => {
     if (value === undefined) return undefined;
     const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : NaN;
     if (Number.isNaN(ms))
-      fail(`${where.startsWith('@') ? `${key}` : `${where}.${key}`} "${String(value)}" is not an ISO 8601 date (e.g. '2027-06-30')`, where.startsWith('@') ? where : undefined);
+      fail(
+        `${where.startsWith('@') ? `${key}` : `${where}.${key}`} "${String(value)}" is not an ISO 8601 date (e.g. '2027-06-30')`,
+        where.startsWith('@') ? where : undefined,
+      );
     return ms;
   };
   const since = date(info.since, 'since') ?? bootTime;
@@ -63,8 +74,11 @@ export function resolveVersioningOptions(options: VersioningModuleOptions): Reso
     fail("`versions` must list the supported versions, oldest first (e.g. ['1', '2'])");
   for (const v of versions)
     if (typeof v !== 'string' || !/^[\w.-]{1,32}$/.test(v))
-      fail(`version "${String(v)}" must be a string of letters, digits, '.', '_' or '-' (e.g. '2' or '2026-01-15')`);
-  if (new Set(versions).size !== versions.length) fail(`\`versions\` lists a version twice: ${versions.join(', ')}`);
+      fail(
+        `version "${String(v)}" must be a string of letters, digits, '.', '_' or '-' (e.g. '2' or '2026-01-15')`,
+      );
+  if (new Set(versions).size !== versions.length)
+    fail(`\`versions\` lists a version twice: ${versions.join(', ')}`);
   const defaultVersion = options.defaultVersion ?? versions[0]!;
   if (!versions.includes(defaultVersion))
     fail(`defaultVersion "${defaultVersion}" is not one of the versions (${versions.join(', ')})`);
@@ -73,14 +87,17 @@ export function resolveVersioningOptions(options: VersioningModuleOptions): Reso
   const header = options.header ?? 'x-api-version';
   if (!/^[\w-]+$/.test(header)) fail(`header "${header}" is not a valid header name`);
   const queryParam = options.queryParam ?? 'version';
-  if (!/^[\w.-]+$/.test(queryParam)) fail(`queryParam "${queryParam}" must be letters, digits, '.', '_' or '-'`);
+  if (!/^[\w.-]+$/.test(queryParam))
+    fail(`queryParam "${queryParam}" must be letters, digits, '.', '_' or '-'`);
   const uriPrefix = options.uriPrefix ?? 'v';
   if (!/^[\w.-]*$/.test(uriPrefix)) fail(`uriPrefix "${uriPrefix}" must be letters, digits, '.', '_' or '-'`);
   const deprecated = new Map<string, ResolvedDeprecation>();
   const bootTime = Date.now();
   for (const [version, info] of Object.entries(options.deprecated ?? {})) {
     if (!versions.includes(version))
-      fail(`deprecated names version "${version}", which is not one of the versions (${versions.join(', ')})`);
+      fail(
+        `deprecated names version "${version}", which is not one of the versions (${versions.join(', ')})`,
+      );
     deprecated.set(version, resolveDeprecation(info, `deprecated['${version}']`, bootTime));
   }
   const responseHeader = options.responseHeader ?? 'api-version';

@@ -9,7 +9,9 @@ export class PostExcerpt1795700000000 implements MigrationInterface {
   name = 'PostExcerpt1795700000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "posts" ADD "excerpt" text GENERATED ALWAYS AS (${POST_EXCERPT}) STORED`);
+    await queryRunner.query(
+      `ALTER TABLE "posts" ADD "excerpt" text GENERATED ALWAYS AS (${POST_EXCERPT}) STORED`,
+    );
     await queryRunner.query(
       `INSERT INTO "typeorm_metadata"("database", "schema", "table", "type", "name", "value") VALUES (current_database(), current_schema(), 'posts', 'GENERATED_COLUMN', 'excerpt', $1)`,
       [POST_EXCERPT],

@@ -53,7 +53,12 @@ export function removed(
   name: string,
   options: { default: unknown | ((resource: JsonObject) => unknown); schema?: object },
 ): FieldInstruction {
-  return { kind: 'removed', name, default: options.default, ...(options.schema ? { schema: options.schema } : {}) };
+  return {
+    kind: 'removed',
+    name,
+    default: options.default,
+    ...(options.schema ? { schema: options.schema } : {}),
+  };
 }
 
 /**
@@ -79,24 +84,28 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
  * `value` with `fn` applied to the objects at `segments` (arrays on the way are walked). Objects
  * on the way are copied only where something changes; nothing is mutated.
  */
-function atPath(value: unknown, segments: readonly string[], fn: (parent: JsonObject) => JsonObject): unknown {
+function atPath(
+  value: unknown,
+  segments: readonly string[],
+  fn: (parent: JsonObject) => JsonObject,
+): unknown {
   if (Array.isArray(value)) {
-    let changed = false;
+    let touched = false;
     const out = value.map((item) => {
       const next = atPath(item, segments, fn);
-      if (next !== item) changed = true;
+      if (next !== item) touched = true;
       return next;
     });
-    return changed ? out : value;
+    return touched ? out : value;
   }
   if (!isObject(value)) return value;
   const plain = plainObject(value);
   if (plain !== value) return atPath(plain, segments, fn);
   if (segments.length === 0) return fn(value);
-  const [head, ...rest] = segments;
-  if (!(head! in value)) return value;
-  const child = atPath(value[head!], rest, fn);
-  return child === value[head!] ? value : { ...value, [head!]: child };
+  const head = segments[0] as string;
+  if (!(head in value)) return value;
+  const child = atPath(value[head], segments.slice(1), fn);
+  return child === value[head] ? value : { ...value, [head]: child };
 }
 
 /**
@@ -158,7 +167,13 @@ export function applyFieldInstructions(
             : (p) =>
                 key in p
                   ? p
-                  : { ...p, [key]: typeof ins.default === 'function' ? (ins.default as (r: JsonObject) => unknown)(p) : ins.default };
+                  : {
+                      ...p,
+                      [key]:
+                        typeof ins.default === 'function'
+                          ? (ins.default as (r: JsonObject) => unknown)(p)
+                          : ins.default,
+                    };
         break;
       case 'changed': {
         const convert = direction === 'up' ? ins.up : ins.down;
@@ -181,7 +196,10 @@ interface FlatPlan {
   readonly defaults: readonly (readonly [string, unknown])[];
 }
 
-const flatPlans = new WeakMap<readonly FieldInstruction[], { up?: FlatPlan | null; down?: FlatPlan | null }>();
+const flatPlans = new WeakMap<
+  readonly FieldInstruction[],
+  { up?: FlatPlan | null; down?: FlatPlan | null }
+>();
 
 /**
  * The instructions as one pass over a resource's keys, when every name is top-level and no name
@@ -252,6 +270,7 @@ function applyFlat(resource: JsonObject, plan: FlatPlan): JsonObject {
     out[name] = convert ? convert(source[key], source) : source[key];
   }
   for (const [key, value] of plan.defaults)
-    if (!(key in out)) out[key] = typeof value === 'function' ? (value as (r: JsonObject) => unknown)(source) : value;
+    if (!(key in out))
+      out[key] = typeof value === 'function' ? (value as (r: JsonObject) => unknown)(source) : value;
   return out;
 }

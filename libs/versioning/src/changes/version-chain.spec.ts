@@ -9,7 +9,11 @@ class V2 extends VersionChange {
   readonly version = '2';
   readonly description = 'body renamed to content; author.name to author.displayName; excerpt added';
   readonly routes = ['/posts', '/posts/:id', '/posts/bulk'];
-  override readonly fields = [renamed('body', 'content'), renamed('author.name', 'author.displayName'), added('excerpt')];
+  override readonly fields = [
+    renamed('body', 'content'),
+    renamed('author.name', 'author.displayName'),
+    added('excerpt'),
+  ];
 }
 
 /** v3: `content` → `text`; `legacy` removed (old responses show false); price in cents became an object; tags.label → tags.name. */
@@ -42,7 +46,11 @@ class StatsV3 extends VersionChange {
 }
 
 const chain = new VersionChain(['1', '2', '3'], [V3, new V2(), StatsV3]);
-const ctx = (clientVersion: string, route = '/posts/:id'): ChangeContext => ({ route, method: 'GET', clientVersion });
+const ctx = (clientVersion: string, route = '/posts/:id'): ChangeContext => ({
+  route,
+  method: 'GET',
+  clientVersion,
+});
 
 /** A post as the v3 controller returns it. */
 const latestPost = () => ({
@@ -56,7 +64,13 @@ const latestPost = () => ({
 
 describe('VersionChain', () => {
   it('migrates a v1 request up through v2 and v3, nested objects and lists included', () => {
-    const v1 = { body: 'Hello', legacy: true, price: 250, author: { name: 'Ada' }, tags: [{ label: 'news' }] };
+    const v1 = {
+      body: 'Hello',
+      legacy: true,
+      price: 250,
+      author: { name: 'Ada' },
+      tags: [{ label: 'news' }],
+    };
     expect(chain.migrateRequest(v1, ctx('1'))).toEqual({
       text: 'Hello',
       price: { amount: 250, currency: 'EUR' },
@@ -117,7 +131,10 @@ describe('VersionChain', () => {
 
   it('migrates every resource of a shaped-list page and of bulk bodies', () => {
     const page = { data: [latestPost(), { ...latestPost(), id: 'p2' }], meta: { limit: 2, nextCursor: 'c' } };
-    const v1 = chain.migrateResponse(page, ctx('1', '/posts')) as { data: Record<string, unknown>[]; meta: unknown };
+    const v1 = chain.migrateResponse(page, ctx('1', '/posts')) as {
+      data: Record<string, unknown>[];
+      meta: unknown;
+    };
     expect(v1.data.map((p) => [p.id, p.body, 'text' in p, 'excerpt' in p])).toEqual([
       ['p1', 'Hello', false, false],
       ['p2', 'Hello', false, false],
@@ -139,13 +156,21 @@ describe('VersionChain', () => {
   it('applies a change only on its routes', () => {
     expect(chain.changesFor('1', '/comments/:id')).toEqual([]);
     expect(chain.changesFor('1', '/posts/:id/comments').map((c) => c.version)).toEqual(['3']);
-    expect(chain.migrateResponse({ body: 'comment' }, ctx('1', '/comments/:id'))).toEqual({ body: 'comment' });
+    expect(chain.migrateResponse({ body: 'comment' }, ctx('1', '/comments/:id'))).toEqual({
+      body: 'comment',
+    });
   });
 
   it('renames shaped-list parameters up, composing renames across versions', () => {
     expect(
       chain.migrateQuery(
-        { fields: 'id,body,author.name', sort: '-body,id', 'filter[body][contains]': 'x', 'filter[author.name]': 'Ada', limit: '2' },
+        {
+          fields: 'id,body,author.name',
+          sort: '-body,id',
+          'filter[body][contains]': 'x',
+          'filter[author.name]': 'Ada',
+          limit: '2',
+        },
         '1',
         '/posts',
       ),

@@ -88,7 +88,13 @@ export class VersionChain {
     let found = this.memo.get(key);
     if (found === undefined) {
       const from = this.versions.indexOf(version);
-      found = from < 0 ? [] : this.byVersion.slice(from + 1).flat().filter((c) => matchesRoute(c.routes, route));
+      found =
+        from < 0
+          ? []
+          : this.byVersion
+              .slice(from + 1)
+              .flat()
+              .filter((c) => matchesRoute(c.routes, route));
       if (this.memo.size < 10_000) this.memo.set(key, found);
     }
     return found;
@@ -104,7 +110,9 @@ export class VersionChain {
     let current = body;
     for (const change of this.changesFor(context.clientVersion, context.route)) {
       if (change.fields.length)
-        current = mapResources(current, change.collections, (r) => applyFieldInstructions(r, change.fields, 'up'));
+        current = mapResources(current, change.collections, (r) =>
+          applyFieldInstructions(r, change.fields, 'up'),
+        );
       if (change.migrateRequest) current = change.migrateRequest(current, context);
     }
     return current;
@@ -118,7 +126,9 @@ export class VersionChain {
       const change = changes[i]!;
       if (change.migrateResponse) current = change.migrateResponse(current, context);
       if (change.fields.length)
-        current = mapResources(current, change.collections, (r) => applyFieldInstructions(r, change.fields, 'down'));
+        current = mapResources(current, change.collections, (r) =>
+          applyFieldInstructions(r, change.fields, 'down'),
+        );
     }
     return current;
   }
@@ -193,7 +203,9 @@ export class VersionChain {
    */
   migrateProblem(problem: { detail?: unknown; errors?: unknown }, version: string, route: string): boolean {
     let changed = false;
-    const errors = Array.isArray(problem.errors) ? (problem.errors as { field?: unknown; message?: unknown }[]) : [];
+    const errors = Array.isArray(problem.errors)
+      ? (problem.errors as { field?: unknown; message?: unknown }[])
+      : [];
     for (const e of errors) {
       if (!e || typeof e.field !== 'string') continue;
       const field = this.fieldNameDown(e.field, version, route);
@@ -208,11 +220,17 @@ export class VersionChain {
       for (const e of errors)
         if (e && typeof e.message === 'string') {
           const message = text(e.message);
-          if (message !== e.message) (e.message = message), (changed = true);
+          if (message !== e.message) {
+            e.message = message;
+            changed = true;
+          }
         }
       if (typeof problem.detail === 'string') {
         const detail = text(problem.detail);
-        if (detail !== problem.detail) (problem.detail = detail), (changed = true);
+        if (detail !== problem.detail) {
+          problem.detail = detail;
+          changed = true;
+        }
       }
     }
     return changed;
@@ -222,7 +240,7 @@ export class VersionChain {
   private textDown(version: string, route: string): ((text: string) => string) | undefined {
     const renames = new Map(this.renames(version, route, 'down'));
     // Validation messages name the property alone (`displayName must be a string`).
-    for (const [to, from] of [...renames])
+    for (const [to, from] of Array.from(renames))
       if (to.includes('.')) {
         const [toLeaf, fromLeaf] = [to.split('.').pop()!, from.split('.').pop()!];
         if (!renames.has(toLeaf) && toLeaf !== fromLeaf) renames.set(toLeaf, fromLeaf);
@@ -231,11 +249,13 @@ export class VersionChain {
     for (const c of this.changesFor(version, route))
       for (const f of c.fields) if (f.kind === 'added') addedNames.push(f.name);
     if (renames.size === 0 && addedNames.length === 0) return undefined;
-    const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const names = [...renames.keys()].sort((a, b) => b.length - a.length).map(escape);
     const word = names.length ? new RegExp(`(?<![\\w.])(${names.join('|')})(?![\\w])`, 'g') : undefined;
     const drop = addedNames.length
-      ? new RegExp(`(,\\s?(${addedNames.map(escape).join('|')})(?![\\w.])|(?<![\\w.])(${addedNames.map(escape).join('|')}),\\s?)`, 'g')
+      ? new RegExp(
+          `(,\\s?(${addedNames.map(escape).join('|')})(?![\\w.])|(?<![\\w.])(${addedNames.map(escape).join('|')}),\\s?)`,
+          'g',
+        )
       : undefined;
     return (text) => {
       let out = drop ? text.replace(drop, '') : text;
@@ -251,7 +271,8 @@ export class VersionChain {
     for (const c of changes) for (const f of c.fields) if (f.kind === 'renamed') steps.push(f);
     const map = new Map<string, string>();
     if (direction === 'up') {
-      for (const step of steps as Extract<FieldInstruction, { kind: 'renamed' }>[]) compose(map, step.from, step.to);
+      for (const step of steps as Extract<FieldInstruction, { kind: 'renamed' }>[])
+        compose(map, step.from, step.to);
     } else {
       for (const step of [...steps].reverse() as Extract<FieldInstruction, { kind: 'renamed' }>[])
         compose(map, step.to, step.from);
@@ -270,6 +291,13 @@ function compose(map: Map<string, string>, from: string, to: string): void {
     }
   if (!chained && !map.has(from)) map.set(from, to);
 }
+
+function escape(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function refuse(field: string, name: string, why: string, version: string): never {
   throw new VersionFieldError(field, `"${name}" is not a field of version ${version}: ${why}`);
@@ -291,8 +319,12 @@ function checkQuery(query: QueryParams, later: ReadonlyMap<string, string>, vers
 }
 
 /** Refuses request bodies carrying fields of later versions (top-level and dotted paths). */
-function checkBody(body: unknown, later: ReadonlyMap<string, string>, version: string, collections: readonly string[]): void {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+function checkBody(
+  body: unknown,
+  later: ReadonlyMap<string, string>,
+  version: string,
+  collections: readonly string[],
+): void {
   const visit = (resource: unknown, prefix: string) => {
     if (!isObject(resource)) return;
     for (const [name, why] of later) {
@@ -338,8 +370,14 @@ function renameQuery(query: QueryParams, renames: ReadonlyMap<string, string>): 
   for (const [key, value] of Object.entries(query)) {
     const filter = FILTER_KEY.exec(key);
     if (filter) out[`filter[${renamePath(filter[1]!, renames)}]${filter[2]}`] = value;
-    else if (key === 'fields') out[key] = Array.isArray(value) ? value.map((v) => renameList(v, renames, false)) : renameList(value, renames, false);
-    else if (key === 'sort') out[key] = Array.isArray(value) ? value.map((v) => renameList(v, renames, true)) : renameList(value, renames, true);
+    else if (key === 'fields')
+      out[key] = Array.isArray(value)
+        ? value.map((v) => renameList(v, renames, false))
+        : renameList(value, renames, false);
+    else if (key === 'sort')
+      out[key] = Array.isArray(value)
+        ? value.map((v) => renameList(v, renames, true))
+        : renameList(value, renames, true);
     else out[key] = value;
   }
   return out;

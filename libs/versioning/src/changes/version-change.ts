@@ -53,9 +53,10 @@ export abstract class VersionChange {
   migrateResponse?(body: unknown, context: ChangeContext): unknown;
 }
 
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** The resource objects of a JSON body (see {@link VersionChange.collections}). */
 export function resourcesOf(body: unknown, collections: readonly string[]): JsonObject[] {
-  const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (Array.isArray(body)) return body.filter(isObject);
   if (!isObject(body)) return [];
   let found: JsonObject[] | undefined;
@@ -75,7 +76,6 @@ export function mapResources(
   collections: readonly string[],
   fn: (resource: JsonObject) => JsonObject,
 ): unknown {
-  const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
   const mapList = (list: unknown[]) => list.map((item) => (isObject(item) ? fn(item) : item));
   if (Array.isArray(body)) return mapList(body);
   if (!isObject(body)) return body;

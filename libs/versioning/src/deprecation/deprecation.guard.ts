@@ -28,7 +28,10 @@ export class DeprecationGuard implements CanActivate, OnModuleInit {
     private readonly discovery: DiscoveryService,
   ) {
     this.memo = new RouteMemo(({ handler, controller }) => {
-      const info = reflector.getAllAndOverride<DeprecationInfo | undefined>(DEPRECATED_METADATA, [handler, controller]);
+      const info = reflector.getAllAndOverride<DeprecationInfo | undefined>(DEPRECATED_METADATA, [
+        handler,
+        controller,
+      ]);
       return info ? this.resolve(info, `${controller.name}.${handler.name}`) : null;
     });
   }
@@ -39,7 +42,11 @@ export class DeprecationGuard implements CanActivate, OnModuleInit {
       const controller = wrapper.metatype as Function | null;
       if (!controller?.prototype) continue;
       // Inherited handlers too (a CRUD base class's routes).
-      for (let proto = controller.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto))
+      for (
+        let proto = controller.prototype;
+        proto && proto !== Object.prototype;
+        proto = Object.getPrototypeOf(proto)
+      )
         for (const name of Object.getOwnPropertyNames(proto)) {
           const handler = Object.getOwnPropertyDescriptor(proto, name)?.value;
           if (typeof handler === 'function' && name !== 'constructor') this.memo.get(handler, controller);
@@ -65,7 +72,10 @@ export class DeprecationGuard implements CanActivate, OnModuleInit {
     const store = contextStoreOf(request.raw);
     const refused = store?.extras.get(VERSION_FIELD_ERROR_KEY) as VersionFieldError | undefined;
     if (refused)
-      throw ProblemException.validation([{ field: refused.field, message: refused.message }], `${refused.field}: ${refused.message}`);
+      throw ProblemException.validation(
+        [{ field: refused.field, message: refused.message }],
+        `${refused.field}: ${refused.message}`,
+      );
     if (deprecation === null) return true;
     store?.extras.set(ROUTE_DEPRECATION_KEY, deprecation);
     this.usage.deprecatedRoute(`${request.method} ${request.routeOptions.url ?? request.url}`);

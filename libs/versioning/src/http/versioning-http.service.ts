@@ -7,7 +7,6 @@ import {
   DEFAULT_PROBLEM_TYPE_BASE,
   KWIK_MODULE_OPTIONS,
   PROBLEM_CONTENT_TYPE,
-  ProblemKind,
   type ContextStore,
   type KwikModuleOptions,
   type ProblemDetails,
@@ -32,7 +31,11 @@ const READING = Symbol('kwik:versioning:reading');
 const SERVED = Symbol('kwik:versioning:served');
 /** Set on a problem already in the client's version's terms (not to be renamed again). */
 const OWN_PROBLEM = Symbol('kwik:versioning:own-problem');
-type RawWithReading = IncomingMessage & { [READING]?: VersionReading; [SERVED]?: string; [OWN_PROBLEM]?: true };
+type RawWithReading = IncomingMessage & {
+  [READING]?: VersionReading;
+  [SERVED]?: string;
+  [OWN_PROBLEM]?: true;
+};
 
 /**
  * Versioning on the HTTP path, as Fastify hooks (no interceptor): `onRequest` reads the version
@@ -70,8 +73,8 @@ export class VersioningHttp implements OnApplicationBootstrap {
       else this.exact.add(p);
     }
     this.typeBase = kwikOptions?.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
-    this.vary = options.type === 'media-type' ? 'accept' : options.type === 'header' ? options.header : undefined;
-    const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    this.vary =
+      options.type === 'media-type' ? 'accept' : options.type === 'header' ? options.header : undefined;
     this.uriRoute =
       options.type === 'uri'
         ? new RegExp(`^/${escape(options.uriPrefix)}(?:${options.versions.map(escape).join('|')})(?=/|$)`)
@@ -103,11 +106,15 @@ export class VersioningHttp implements OnApplicationBootstrap {
     const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (typeof fastify?.addHook !== 'function') return;
     fastify.addHook('onRequest', (request, reply, done) => this.onRequest(request, reply, done as Done));
-    fastify.addHook('preValidation', (request, reply, done) => this.preValidation(request, reply, done as Done));
+    fastify.addHook('preValidation', (request, reply, done) =>
+      this.preValidation(request, reply, done as Done),
+    );
     fastify.addHook('preSerialization', (request, reply, payload, done) =>
       this.preSerialization(request, reply, payload, done as Done),
     );
-    fastify.addHook('onSend', (request, reply, payload, done) => this.onSend(request, reply, payload, done as Done));
+    fastify.addHook('onSend', (request, reply, payload, done) =>
+      this.onSend(request, reply, payload, done as Done),
+    );
   }
 
   private excluded(url: string): boolean {
@@ -179,7 +186,11 @@ export class VersioningHttp implements OnApplicationBootstrap {
     if (typeof ifNoneMatch === 'string' && ifNoneMatch.trim() !== '*') {
       const ours = (ifNoneMatch.match(/(?:W\/)?"[^"]*"/g) ?? []).filter((tag) => tag.endsWith(suffix));
       if (ours.length === 0) delete request.headers['if-none-match'];
-      else request.headers['if-none-match'] = [...ours, ...ours.map((tag) => tag.slice(0, -suffix.length) + '"')].join(', ');
+      else
+        request.headers['if-none-match'] = [
+          ...ours,
+          ...ours.map((tag) => tag.slice(0, -suffix.length) + '"'),
+        ].join(', ');
     }
   }
 
@@ -212,7 +223,8 @@ export class VersioningHttp implements OnApplicationBootstrap {
   private preSerialization(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: Done): void {
     const version = this.versionOfRequest(request);
     const route = this.routeOf(request);
-    if (version === undefined || version === this.options.latest || route === undefined) return done(null, payload);
+    if (version === undefined || version === this.options.latest || route === undefined)
+      return done(null, payload);
     if (this.chain.changesFor(version, route).length === 0 || payload === null || typeof payload !== 'object')
       return done(null, payload);
     try {
@@ -235,7 +247,10 @@ export class VersioningHttp implements OnApplicationBootstrap {
     const version = this.versionOfRequest(request);
     if (version === undefined) return done(null, payload);
     const route = this.routeOf(request);
-    const older = version !== this.options.latest && route !== undefined && this.chain.changesFor(version, route).length > 0;
+    const older =
+      version !== this.options.latest &&
+      route !== undefined &&
+      this.chain.changesFor(version, route).length > 0;
     const contentType = reply.getHeader('content-type');
     if (
       this.options.type === 'media-type' &&
@@ -252,7 +267,8 @@ export class VersioningHttp implements OnApplicationBootstrap {
     }
     let link = reply.getHeader('link');
     if (older && typeof link === 'string') link = this.chain.migrateLinkHeader(link, version, route!);
-    if (this.options.type === 'query' && typeof link === 'string') link = this.withVersionParam(link, request, version);
+    if (this.options.type === 'query' && typeof link === 'string')
+      link = this.withVersionParam(link, request, version);
     const store = contextStoreOf(request.raw);
     const deprecation = this.options.deprecated.get(version) ?? routeDeprecation(store);
     if (deprecation) {
@@ -263,7 +279,11 @@ export class VersioningHttp implements OnApplicationBootstrap {
         links.push(`<${deprecation.link}>; rel="deprecation"; type="text/html"`);
       const successor = this.successorOf(version);
       const successorUrl = successor === undefined ? undefined : this.successorLink(request, successor);
-      if (this.options.deprecated.has(version) && successorUrl && !(typeof link === 'string' && link.includes('rel="successor-version"')))
+      if (
+        this.options.deprecated.has(version) &&
+        successorUrl &&
+        !(typeof link === 'string' && link.includes('rel="successor-version"'))
+      )
         links.push(`<${successorUrl}>; rel="successor-version"`);
       link = links.join(', ');
     }
@@ -317,7 +337,9 @@ export class VersioningHttp implements OnApplicationBootstrap {
     if (!reading || !('requested' in reading) || !reading.requested) return link;
     const param = `${encodeURIComponent(this.options.queryParam)}=${encodeURIComponent(version)}`;
     return link.replace(/<([^>]*)>/g, (all, url: string) =>
-      new RegExp(`[?&]${this.options.queryParam.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=`).test(url) ? all : `<${url}${url.includes('?') ? '&' : '?'}${param}>`,
+      new RegExp(`[?&]${escape(this.options.queryParam)}=`).test(url)
+        ? all
+        : `<${url}${url.includes('?') ? '&' : '?'}${param}>`,
     );
   }
 }
@@ -326,21 +348,26 @@ function routeDeprecation(store: ContextStore | undefined): ResolvedDeprecation 
   return store?.extras.get(ROUTE_DEPRECATION_KEY) as ResolvedDeprecation | undefined;
 }
 
+function escape(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /**
  * What `JSON.parse(JSON.stringify(value))` gives, without the text in between: `toJSON()` applied
  * (Dates become ISO strings), `undefined` and functions left out of objects, arrays and plain
  * objects copied. About ten times cheaper for a page of rows.
  */
 export function jsonCopy(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+  if (value === null || typeof value !== 'object')
+    return typeof value === 'number' && !Number.isFinite(value) ? null : value;
   const withJson = value as { toJSON?: () => unknown };
   if (typeof withJson.toJSON === 'function') return jsonCopy(withJson.toJSON());
   if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      out[i] = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : jsonCopy(item);
-    }
+    const out: unknown[] = [];
+    for (const item of value)
+      out.push(
+        item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : jsonCopy(item),
+      );
     return out;
   }
   const out: Record<string, unknown> = {};
@@ -354,7 +381,11 @@ export function jsonCopy(value: unknown): unknown {
 
 /** Adds `name` to a `Vary` header value unless it is already there. */
 export function mergeVary(existing: unknown, name: string): string {
-  const current = Array.isArray(existing) ? existing.join(', ') : typeof existing === 'string' ? existing : '';
+  const current = Array.isArray(existing)
+    ? existing.join(', ')
+    : typeof existing === 'string'
+      ? existing
+      : '';
   if (current === '') return name;
   const names = current.split(',').map((s) => s.trim().toLowerCase());
   return names.includes(name.toLowerCase()) || names.includes('*') ? current : `${current}, ${name}`;

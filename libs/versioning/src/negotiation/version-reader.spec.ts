@@ -10,8 +10,10 @@ const base: VersionReaderOptions = {
   versions: ['1', '2', '3'],
   defaultVersion: '1',
 };
-const read = (type: VersionReaderOptions['type'], request: { url?: string; headers?: Record<string, string | string[]> }) =>
-  versionReader({ ...base, type })({ url: request.url ?? '/', headers: request.headers ?? {} });
+const read = (
+  type: VersionReaderOptions['type'],
+  request: { url?: string; headers?: Record<string, string | string[]> },
+) => versionReader({ ...base, type })({ url: request.url ?? '/', headers: request.headers ?? {} });
 
 describe('media-type versions (Accept)', () => {
   it.each([
@@ -26,20 +28,50 @@ describe('media-type versions (Accept)', () => {
     ['the vendor type without a version', 'application/vnd.kwik+json', '1', false],
     ['application/json with v=', 'application/json; v=2', '2', true],
     ['application/json with version=', 'application/json;version="3"', '3', true],
-    ['the highest q among supported vendor types', 'application/vnd.kwik.v2+json;q=0.5, application/vnd.kwik.v3+json;q=0.9', '3', true],
-    ['a supported version beside an unsupported one', 'application/vnd.kwik.v9+json, application/vnd.kwik.v2+json;q=0.1', '2', true],
-    ['a foreign vendor beside application/json', 'application/vnd.acme.v2+json, application/json;q=0.5', '1', false],
+    [
+      'the highest q among supported vendor types',
+      'application/vnd.kwik.v2+json;q=0.5, application/vnd.kwik.v3+json;q=0.9',
+      '3',
+      true,
+    ],
+    [
+      'a supported version beside an unsupported one',
+      'application/vnd.kwik.v9+json, application/vnd.kwik.v2+json;q=0.1',
+      '2',
+      true,
+    ],
+    [
+      'a foreign vendor beside application/json',
+      'application/vnd.acme.v2+json, application/json;q=0.5',
+      '1',
+      false,
+    ],
     ['a vendor type with q=0 beside */*', 'application/vnd.kwik.v2+json;q=0, */*', '1', false],
     ['an array of Accept headers', ['text/html', 'application/vnd.kwik.v2+json'], '2', true],
   ])('%s → version %s', (_name, accept, version, requested) => {
-    expect(read('media-type', { headers: accept === undefined ? {} : { accept } })).toEqual({ version, requested });
+    expect(read('media-type', { headers: accept === undefined ? {} : { accept } })).toEqual({
+      version,
+      requested,
+    });
   });
 
   it.each([
-    ['an unsupported version', 'application/vnd.kwik.v9+json', /"9" is not supported; supported versions: 1, 2, 3/],
-    ['an unsupported version beside application/json', 'application/vnd.kwik.v4+json, application/json', /"4" is not supported/],
+    [
+      'an unsupported version',
+      'application/vnd.kwik.v9+json',
+      /"9" is not supported; supported versions: 1, 2, 3/,
+    ],
+    [
+      'an unsupported version beside application/json',
+      'application/vnd.kwik.v4+json, application/json',
+      /"4" is not supported/,
+    ],
     ['an unsupported v= parameter', 'application/json; v=7', /"7" is not supported/],
-    ['an unknown vendor only', 'application/vnd.acme.v2+json', /vendor "acme" is unknown; use application\/vnd\.kwik\.v<version>\+json/],
+    [
+      'an unknown vendor only',
+      'application/vnd.acme.v2+json',
+      /vendor "acme" is unknown; use application\/vnd\.kwik\.v<version>\+json/,
+    ],
     ['a range without a slash', 'json', /malformed near "json"/],
     ['garbage', 'a/b/c', /malformed/],
     ['a parameter without a name', 'application/json;=1', /malformed/],
@@ -75,7 +107,10 @@ describe('header versions', () => {
 
   it('reads a vendor containing ".v" right', () => {
     const reader = versionReader({ ...base, vendor: 'acme.video' });
-    expect(reader({ headers: { accept: 'application/vnd.acme.video.v2+json' } })).toEqual({ version: '2', requested: true });
+    expect(reader({ headers: { accept: 'application/vnd.acme.video.v2+json' } })).toEqual({
+      version: '2',
+      requested: true,
+    });
     expect(reader({ headers: { accept: 'application/vnd.kwik.v2+json' } })).toEqual({
       refused: 'the media type vendor "kwik" is unknown; use application/vnd.acme.video.v<version>+json',
     });
@@ -126,6 +161,8 @@ describe('URI versions', () => {
   });
 
   it('refuses an unsupported version prefix', () => {
-    expect((read('uri', { url: '/v9/posts' }) as { refused: string }).refused).toMatch(/"9" is not supported/);
+    expect((read('uri', { url: '/v9/posts' }) as { refused: string }).refused).toMatch(
+      /"9" is not supported/,
+    );
   });
 });

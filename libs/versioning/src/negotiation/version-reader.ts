@@ -43,7 +43,9 @@ const MAX_ACCEPT = 4096;
  * const read = versionReader({ type: 'media-type', vendor: 'kwik', versions: ['1', '2'], defaultVersion: '1', … });
  * read({ headers: { accept: 'application/vnd.kwik.v2+json' } }); // { version: '2', requested: true }
  */
-export function versionReader(options: VersionReaderOptions): (request: VersionedRequestLike) => VersionReading {
+export function versionReader(
+  options: VersionReaderOptions,
+): (request: VersionedRequestLike) => VersionReading {
   const supported = new Set(options.versions);
   const fallback: ReadVersion = { version: options.defaultVersion, requested: false };
   const named = new Map(options.versions.map((v) => [v, { version: v, requested: true } as ReadVersion]));
@@ -72,7 +74,8 @@ export function versionReader(options: VersionReaderOptions): (request: Versione
         if (q < 0) return fallback;
         const values = new URLSearchParams(url.slice(q + 1)).getAll(options.queryParam);
         if (values.length === 0 || (values.length === 1 && values[0] === '')) return fallback;
-        if (values.length > 1) return { refused: `the query parameter "${options.queryParam}" is given more than once` };
+        if (values.length > 1)
+          return { refused: `the query parameter "${options.queryParam}" is given more than once` };
         return pick(values[0]!);
       };
     case 'uri': {
@@ -111,7 +114,8 @@ function mediaTypeReader(
     const header = request.headers.accept;
     const accept = Array.isArray(header) ? header.join(',') : header;
     if (accept === undefined || accept.trim() === '') return fallback;
-    if (accept.length > MAX_ACCEPT) return { refused: `the Accept header is longer than ${MAX_ACCEPT} characters` };
+    if (accept.length > MAX_ACCEPT)
+      return { refused: `the Accept header is longer than ${MAX_ACCEPT} characters` };
     let best: ReadVersion | undefined;
     let bestQ = 0;
     let refused: RefusedVersion | undefined;
@@ -121,25 +125,34 @@ function mediaTypeReader(
       const [rawType, ...rawParams] = range.split(';');
       const type = rawType!.trim().toLowerCase();
       if (type === '' && rawParams.length === 0) continue;
-      if (!MEDIA_RANGE.test(type)) return { refused: `the Accept header is malformed near "${clip(range.trim())}"` };
+      if (!MEDIA_RANGE.test(type))
+        return { refused: `the Accept header is malformed near "${clip(range.trim())}"` };
       let q = 1;
       let param: string | undefined;
       for (const p of rawParams) {
         const eq = p.indexOf('=');
         const key = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
-        const value = eq < 0 ? '' : p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+        const value =
+          eq < 0
+            ? ''
+            : p
+                .slice(eq + 1)
+                .trim()
+                .replace(/^"(.*)"$/, '$1');
         if (key === 'q') {
           if (!/^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(value))
             return { refused: `the Accept header has a malformed q value "${clip(value)}"` };
           q = Number(value);
         } else if (key === 'v' || key === 'version') param = value;
-        else if (key === '') return { refused: `the Accept header is malformed near "${clip(range.trim())}"` };
+        else if (key === '')
+          return { refused: `the Accept header is malformed near "${clip(range.trim())}"` };
       }
       if (q === 0) continue;
       const match = ourType.exec(type);
       let version: string | undefined;
       // `application/vnd.kwik.video+json` is another vendor's type, not version "ideo" of ours.
-      if (match && (match[1] === undefined || named.has(match[1]) || /^\d/.test(match[1]))) version = match[1] ?? param;
+      if (match && (match[1] === undefined || named.has(match[1]) || /^\d/.test(match[1])))
+        version = match[1] ?? param;
       else if (anyVendor.test(type)) {
         foreign ??= anyVendor.exec(type)![1]!.replace(/\.v\d[^.]*$/, '');
         continue;
@@ -162,7 +175,9 @@ function mediaTypeReader(
     if (refused) return refused;
     if (other) return fallback;
     if (foreign !== undefined)
-      return { refused: `the media type vendor "${clip(foreign)}" is unknown; use application/vnd.${vendor}.v<version>+json` };
+      return {
+        refused: `the media type vendor "${clip(foreign)}" is unknown; use application/vnd.${vendor}.v<version>+json`,
+      };
     return { refused: 'the Accept header accepts nothing this API serves (every media range has q=0)' };
   };
 }

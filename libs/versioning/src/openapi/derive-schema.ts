@@ -11,7 +11,9 @@ export function resolverFor(document: { components?: { schemas?: Record<string, 
     let current = schema;
     for (let i = 0; i < 8 && current && typeof current.$ref === 'string'; i++) {
       const name = /^#\/components\/schemas\/(.+)$/.exec(current.$ref)?.[1];
-      current = name ? (document.components?.schemas?.[decodeURIComponent(name)] as SchemaNode | undefined) : undefined;
+      current = name
+        ? (document.components?.schemas?.[decodeURIComponent(name)] as SchemaNode | undefined)
+        : undefined;
     }
     return current;
   };
@@ -27,7 +29,11 @@ function objectSchemas(schema: SchemaNode | undefined, resolve: Resolve): Schema
 }
 
 /** The resource schemas of a body schema: the items of its collection properties, or itself. */
-export function resourceSchemas(schema: SchemaNode | undefined, collections: readonly string[], resolve: Resolve): SchemaNode[] {
+export function resourceSchemas(
+  schema: SchemaNode | undefined,
+  collections: readonly string[],
+  resolve: Resolve,
+): SchemaNode[] {
   const found: SchemaNode[] = [];
   const selves: SchemaNode[] = [];
   for (const s of objectSchemas(schema, resolve)) {
@@ -101,7 +107,7 @@ export function migrateSchemaDown(
         const { parents, key } = parentsOf(resource, ins.name, resolve);
         for (const p of parents) {
           p.properties ??= {};
-          p.properties[key] = { ...(ins.schema ?? {}), description: removedNote };
+          p.properties[key] = { ...ins.schema, description: removedNote };
         }
         break;
       }

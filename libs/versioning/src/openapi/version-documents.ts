@@ -45,7 +45,8 @@ export class VersionDocuments {
       const classVersion = Reflect.getMetadata(VERSION_METADATA, controller);
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
         const method = Object.getOwnPropertyDescriptor(controller.prototype, name)?.value;
-        if (typeof method !== 'function' || Reflect.getMetadata(PATH_METADATA, method) === undefined) continue;
+        if (typeof method !== 'function' || Reflect.getMetadata(PATH_METADATA, method) === undefined)
+          continue;
         const declared = Reflect.getMetadata(VERSION_METADATA, method) ?? classVersion;
         if (servesVersion(declared, version)) continue;
         hidden.push({ method, previous: Reflect.getMetadata(EXCLUDE_ENDPOINT, method) });
@@ -77,10 +78,15 @@ export class VersionDocuments {
           const change = changes[i]!;
           const note = `Removed in version ${change.version}.`;
           const bodies: SchemaNode[] = [];
-          for (const media of Object.values(operation.requestBody?.content ?? {}) as { schema?: SchemaNode }[])
+          for (const media of Object.values(operation.requestBody?.content ?? {}) as {
+            schema?: SchemaNode;
+          }[])
             if (media.schema) bodies.push(media.schema);
-          for (const response of Object.values(operation.responses ?? {}) as { content?: Record<string, { schema?: SchemaNode }> }[])
-            for (const media of Object.values(response.content ?? {})) if (media.schema) bodies.push(media.schema);
+          for (const response of Object.values(operation.responses ?? {}) as {
+            content?: Record<string, { schema?: SchemaNode }>;
+          }[])
+            for (const media of Object.values(response.content ?? {}))
+              if (media.schema) bodies.push(media.schema);
           for (const body of bodies)
             for (const resource of resourceSchemas(body, change.collections, resolve))
               migrateSchemaDown(resource, change.fields, resolve, note);
@@ -116,7 +122,9 @@ export class VersionDocuments {
 
   /** Paths served without negotiation (`excludePaths`): not part of any version. */
   private excluded(path: string): boolean {
-    return this.options.excludePaths.some((p) => (p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : p === path));
+    return this.options.excludePaths.some((p) =>
+      p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : p === path,
+    );
   }
 
   private requestHint(version: string): string {
@@ -135,7 +143,9 @@ export class VersionDocuments {
 
   /** With URI versions: only this version's paths (and version-neutral ones) stay. */
   private keepVersionPaths(doc: { paths: Record<string, unknown> }, version: string): void {
-    const prefix = new RegExp(`^/${this.options.uriPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^/]+)(/|$)`);
+    const prefix = new RegExp(
+      `^/${this.options.uriPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^/]+)(/|$)`,
+    );
     for (const path of Object.keys(doc.paths ?? {})) {
       const m = prefix.exec(path);
       if (m && this.options.versions.includes(m[1]!) && m[1] !== version) delete doc.paths[path];
@@ -146,8 +156,9 @@ export class VersionDocuments {
   private routeOf(path: string): string {
     let route = path.replace(/\{([^}]+)\}/g, ':$1');
     if (this.options.type === 'uri') {
-      const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const prefix = new RegExp(`^/${escape(this.options.uriPrefix)}(?:${this.options.versions.map(escape).join('|')})(?=/|$)`);
+      const prefix = new RegExp(
+        `^/${escape(this.options.uriPrefix)}(?:${this.options.versions.map(escape).join('|')})(?=/|$)`,
+      );
       route = route.replace(prefix, '') || '/';
     }
     return route;
@@ -163,9 +174,13 @@ export class VersionDocuments {
         parameters = parameters.filter(
           (p) => typeof p.name !== 'string' || !p.name.startsWith(`filter[${ins.name}]`),
         );
-        const alternative = new RegExp(`\\|${ins.name.replace(/\./g, '\\\\\\.')}(?=[|)])|${ins.name.replace(/\./g, '\\\\\\.')}\\|`, 'g');
+        const alternative = new RegExp(
+          `\\|${ins.name.replace(/\./g, '\\\\\\.')}(?=[|)])|${ins.name.replace(/\./g, '\\\\\\.')}\\|`,
+          'g',
+        );
         for (const p of parameters)
-          if (typeof p.schema?.pattern === 'string') p.schema.pattern = p.schema.pattern.replace(alternative, '');
+          if (typeof p.schema?.pattern === 'string')
+            p.schema.pattern = p.schema.pattern.replace(alternative, '');
         // Older versions do not have the field: it leaves the comma lists of the descriptions.
         const name = ins.name.replace(/\./g, '\\.');
         for (const p of parameters)
@@ -203,11 +218,15 @@ export class VersionDocuments {
       const method = controller.prototype?.[methodName!];
       return Boolean(
         Reflect.getMetadata(DEPRECATED_METADATA, controller) ??
-          (typeof method === 'function' ? Reflect.getMetadata(DEPRECATED_METADATA, method) : undefined),
+        (typeof method === 'function' ? Reflect.getMetadata(DEPRECATED_METADATA, method) : undefined),
       );
     }
     return false;
   }
+}
+
+function escape(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Whether a `@Version()` declaration (or none) serves `version`. */

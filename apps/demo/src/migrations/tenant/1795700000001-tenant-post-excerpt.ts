@@ -6,7 +6,9 @@ export class TenantPostExcerpt1795700000001 implements MigrationInterface {
   name = 'TenantPostExcerpt1795700000001';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "posts" ADD "excerpt" text GENERATED ALWAYS AS (${POST_EXCERPT}) STORED`);
+    await queryRunner.query(
+      `ALTER TABLE "posts" ADD "excerpt" text GENERATED ALWAYS AS (${POST_EXCERPT}) STORED`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
