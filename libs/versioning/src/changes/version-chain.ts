@@ -29,7 +29,8 @@ export class VersionFieldError extends Error {
  *
  * @example
  * const chain = new VersionChain(['1', '2'], [new ContentReplacesBody()]);
- * chain.migrateResponse({ id: 'p1', content: 'Hi', excerpt: 'Hi' }, '1', ctx); // { id: 'p1', body: 'Hi' }
+ * chain.migrateResponse({ id: 'p1', content: 'Hi', excerpt: 'Hi' }, { route: '/api/posts/:id', method: 'GET', clientVersion: '1' });
+ * // → { id: 'p1', body: 'Hi' }
  */
 export class VersionChain {
   private readonly byVersion: readonly (readonly VersionChange[])[];

@@ -77,6 +77,10 @@ export function mapResources(
   fn: (resource: JsonObject) => JsonObject,
 ): unknown {
   const mapList = (list: unknown[]) => list.map((item) => (isObject(item) ? fn(item) : item));
+  // A body with toJSON() (a page object of its own) is what it serializes to.
+  const withJson = body as { toJSON?: () => unknown } | null;
+  if (withJson !== null && typeof withJson === 'object' && typeof withJson.toJSON === 'function')
+    return mapResources(withJson.toJSON(), collections, fn);
   if (Array.isArray(body)) return mapList(body);
   if (!isObject(body)) return body;
   let out: JsonObject | undefined;

@@ -212,11 +212,23 @@ export class VersioningHttp implements OnApplicationBootstrap {
     } catch (error) {
       if (!(error instanceof VersionFieldError)) return done(error as Error);
       // Refused by the guard, so a client that may not call the route hears that first.
-      const store = contextStoreOf(request.raw);
-      if (!store) return done(error);
-      store.extras.set(VERSION_FIELD_ERROR_KEY, error);
       (request.raw as RawWithReading)[OWN_PROBLEM] = true;
-      done();
+      const store = contextStoreOf(request.raw);
+      if (store) {
+        store.extras.set(VERSION_FIELD_ERROR_KEY, error);
+        return done();
+      }
+      // No request context (an app not made by createKwikApp): refused here.
+      const problem: ProblemDetails = {
+        type: `${this.typeBase}validation-error`,
+        title: 'Validation failed',
+        status: 400,
+        detail: `${error.field}: ${error.message}`,
+        instance: request.url,
+        errors: [{ field: error.field, message: error.message }],
+        requestId: request.id,
+      };
+      reply.code(400).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
     }
   }
 
@@ -350,33 +362,6 @@ function routeDeprecation(store: ContextStore | undefined): ResolvedDeprecation 
 
 function escape(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * What `JSON.parse(JSON.stringify(value))` gives, without the text in between: `toJSON()` applied
- * (Dates become ISO strings), `undefined` and functions left out of objects, arrays and plain
- * objects copied. About ten times cheaper for a page of rows.
- */
-export function jsonCopy(value: unknown): unknown {
-  if (value === null || typeof value !== 'object')
-    return typeof value === 'number' && !Number.isFinite(value) ? null : value;
-  const withJson = value as { toJSON?: () => unknown };
-  if (typeof withJson.toJSON === 'function') return jsonCopy(withJson.toJSON());
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    for (const item of value)
-      out.push(
-        item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : jsonCopy(item),
-      );
-    return out;
-  }
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item = (value as Record<string, unknown>)[key];
-    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    out[key] = jsonCopy(item);
-  }
-  return out;
 }
 
 /** Adds `name` to a `Vary` header value unless it is already there. */

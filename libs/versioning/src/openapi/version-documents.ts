@@ -43,15 +43,24 @@ export class VersionDocuments {
       const controller = wrapper.metatype as Function | null;
       if (!controller?.prototype) continue;
       const classVersion = Reflect.getMetadata(VERSION_METADATA, controller);
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const method = Object.getOwnPropertyDescriptor(controller.prototype, name)?.value;
-        if (typeof method !== 'function' || Reflect.getMetadata(PATH_METADATA, method) === undefined)
-          continue;
-        const declared = Reflect.getMetadata(VERSION_METADATA, method) ?? classVersion;
-        if (servesVersion(declared, version)) continue;
-        hidden.push({ method, previous: Reflect.getMetadata(EXCLUDE_ENDPOINT, method) });
-        Reflect.defineMetadata(EXCLUDE_ENDPOINT, { disable: true }, method);
-      }
+      const seen = new Set<string>();
+      // Inherited handlers too (a CRUD base class's routes); the nearest definition wins.
+      for (
+        let proto = controller.prototype;
+        proto && proto !== Object.prototype;
+        proto = Object.getPrototypeOf(proto)
+      )
+        for (const name of Object.getOwnPropertyNames(proto)) {
+          if (seen.has(name)) continue;
+          seen.add(name);
+          const method = Object.getOwnPropertyDescriptor(proto, name)?.value;
+          if (typeof method !== 'function' || Reflect.getMetadata(PATH_METADATA, method) === undefined)
+            continue;
+          const declared = Reflect.getMetadata(VERSION_METADATA, method) ?? classVersion;
+          if (servesVersion(declared, version)) continue;
+          hidden.push({ method, previous: Reflect.getMetadata(EXCLUDE_ENDPOINT, method) });
+          Reflect.defineMetadata(EXCLUDE_ENDPOINT, { disable: true }, method);
+        }
     }
     return () => {
       for (const { method, previous } of hidden) {
@@ -174,10 +183,13 @@ export class VersionDocuments {
         parameters = parameters.filter(
           (p) => typeof p.name !== 'string' || !p.name.startsWith(`filter[${ins.name}]`),
         );
-        const alternative = new RegExp(
-          `\\|${ins.name.replace(/\./g, '\\\\\\.')}(?=[|)])|${ins.name.replace(/\./g, '\\\\\\.')}\\|`,
-          'g',
-        );
+        // An alternative of a pattern (`(title|excerpt)`), with `\.` for dots; enum values too.
+        const inPattern = ins.name.replace(/\./g, '\\\\\\.');
+        const alternative = new RegExp(`(?<=[(|])${inPattern}\\||\\|${inPattern}(?=[|)])`, 'g');
+        for (const p of parameters)
+          for (const schema of [p.schema, p.schema?.items])
+            if (schema && Array.isArray(schema.enum))
+              schema.enum = schema.enum.filter((v: unknown) => v !== ins.name && v !== `-${ins.name}`);
         for (const p of parameters)
           if (typeof p.schema?.pattern === 'string')
             p.schema.pattern = p.schema.pattern.replace(alternative, '');
