@@ -1,0 +1,12 @@
+export { TasksModule } from './tasks.module.js';
+export type { BackoffOptions, QueueOptions, TasksModuleOptions } from './tasks-options.interface.js';
+export { TASKS_MODULE_OPTIONS, TASKS_CHANNEL } from './tasks.constants.js';
+export { TasksError, TasksErrorCode } from './tasks.errors.js';
+export { Task, type TaskOptions, type TaskMetadata } from './decorators/task.decorator.js';
+export { TaskQueue, type EnqueueOptions, type EnqueuedJob } from './task-queue.js';
+export { TaskRegistry, type TaskHandler } from './task-registry.js';
+export { TaskWorker, type TaskWorkerStats } from './worker/task-worker.js';
+export { TasksSchema1796000000000 } from './postgres/tasks-schema.migration.js';
+export { JobStore, type JobRow, type NewJob, type Queryable } from './postgres/job-store.js';
+export { backoffDelay, DEFAULT_BACKOFF, type ResolvedBackoff } from './backoff.js';
+export { resolveTasksOptions, type ResolvedTasksOptions } from './resolve-options.js';

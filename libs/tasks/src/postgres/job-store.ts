@@ -1,0 +1,230 @@
+import type { ResolvedBackoff } from '../backoff.js';
+
+/** Something that runs SQL: a TypeORM EntityManager / DataSource (`query(sql, params)`). */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<any>;
+}
+
+/** A job as the store returns it. */
+export interface JobRow {
+  id: string;
+  queue: string;
+  name: string;
+  payload: unknown;
+  state: 'pending' | 'running' | 'completed' | 'dead' | 'cancelled';
+  priority: number;
+  runAt: Date;
+  attempts: number;
+  maxAttempts: number;
+  backoff: ResolvedBackoff | null;
+  dedupKey: string | null;
+  lockedBy: string | null;
+  lockedUntil: Date | null;
+  lastError: { message: string; name?: string; permanent?: boolean } | null;
+  result: unknown;
+  context: Record<string, unknown> | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/**
+ * The rows of a statement: TypeORM's PostgreSQL driver answers `UPDATE … RETURNING` with
+ * `[rows, affectedCount]` and other statements with the rows.
+ */
+function rowsOf<T>(result: unknown): T[] {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  )
+    return result[0] as T[];
+  return result as T[];
+}
+
+/** What is inserted for one job. */
+export interface NewJob {
+  queue: string;
+  name: string;
+  payload: unknown;
+  priority: number;
+  runAt: Date | null;
+  delayMs: number;
+  maxAttempts: number;
+  backoff: ResolvedBackoff;
+  dedupKey: string | null;
+  context: Record<string, unknown> | null;
+}
+
+/**
+ * The SQL of the PostgreSQL driver, on `kwik_jobs`. Every statement is one round trip; claims take
+ * a batch with `FOR UPDATE SKIP LOCKED`, so workers never wait on each other's rows.
+ */
+export const JobStore = {
+  /**
+   * Inserts a job (on the caller's connection: inside a transaction it commits or rolls back with it)
+   * and returns its id; with a dedup key already pending or running on the queue, that job's id.
+   */
+  async enqueue(db: Queryable, job: NewJob): Promise<{ id: string; deduplicated: boolean }> {
+    const rows: { id: string; inserted: boolean }[] = await db.query(
+      `WITH ins AS (
+         INSERT INTO "kwik_jobs" ("queue", "name", "payload", "priority", "runAt", "maxAttempts", "backoff", "dedupKey", "context")
+         VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now() + $6 * interval '1 millisecond'), $7, $8, $9, $10)
+         ON CONFLICT ("queue", "dedupKey") WHERE "dedupKey" IS NOT NULL AND "state" IN ('pending', 'running') DO NOTHING
+         RETURNING "id"
+       )
+       SELECT "id"::text AS "id", true AS "inserted" FROM ins
+       UNION ALL
+       SELECT "id"::text, false FROM "kwik_jobs"
+        WHERE $9::text IS NOT NULL AND "queue" = $1 AND "dedupKey" = $9 AND "state" IN ('pending', 'running')
+          AND NOT EXISTS (SELECT 1 FROM ins)
+       LIMIT 1`,
+      [
+        job.queue,
+        job.name,
+        JSON.stringify(job.payload ?? null),
+        job.priority,
+        job.runAt,
+        job.delayMs,
+        job.maxAttempts,
+        JSON.stringify(job.backoff),
+        job.dedupKey,
+        job.context === null ? null : JSON.stringify(job.context),
+      ],
+    );
+    const row = rows[0];
+    if (!row)
+      throw new Error(
+        `kwik_jobs: the job with dedup key "${job.dedupKey}" finished while being enqueued; enqueue again`,
+      );
+    return { id: row.id, deduplicated: !row.inserted };
+  },
+
+  /**
+   * Claims up to `limit` due pending jobs of `queues` for `worker` (by priority, then due time),
+   * leasing them for `leaseMs`.
+   */
+  async claim(
+    db: Queryable,
+    queues: readonly string[],
+    limit: number,
+    worker: string,
+    leaseMs: number,
+  ): Promise<JobRow[]> {
+    return rowsOf<JobRow>(
+      await db.query(
+        `UPDATE "kwik_jobs" j
+          SET "state" = 'running', "lockedBy" = $3, "lockedUntil" = now() + $4 * interval '1 millisecond',
+              "attempts" = j."attempts" + 1, "startedAt" = now()
+        WHERE j."id" IN (
+          SELECT "id" FROM "kwik_jobs"
+           WHERE "state" = 'pending' AND "queue" = ANY($1) AND "runAt" <= now()
+           ORDER BY "priority" DESC, "runAt", "id"
+           LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING j."id"::text AS "id", j."queue", j."name", j."payload", j."state", j."priority", j."runAt",
+                  j."attempts", j."maxAttempts", j."backoff", j."dedupKey", j."lockedBy", j."lockedUntil",
+                  j."lastError", j."result", j."context", j."createdAt", j."startedAt", j."finishedAt"`,
+        [queues, limit, worker, leaseMs],
+      ),
+    );
+  },
+
+  /**
+   * Puts back the running jobs of `queues` whose lease expired (their worker died or hung) so they
+   * are claimed again; returns how many. Their attempt stays counted.
+   */
+  async reclaimExpired(db: Queryable, queues: readonly string[]): Promise<number> {
+    const rows = rowsOf<{ id: string }>(
+      await db.query(
+        `UPDATE "kwik_jobs" SET "state" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL,
+              "lastError" = '{"message":"the lease expired: its worker stopped or hung"}'
+        WHERE "id" IN (SELECT "id" FROM "kwik_jobs" WHERE "state" = 'running' AND "lockedUntil" < now()
+                        AND "queue" = ANY($1) FOR UPDATE SKIP LOCKED)
+        RETURNING "id"`,
+        [queues],
+      ),
+    );
+    return rows.length;
+  },
+
+  /** Renews the leases of `ids` still held by `worker`. */
+  async heartbeat(db: Queryable, ids: readonly string[], worker: string, leaseMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await db.query(
+      `UPDATE "kwik_jobs" SET "lockedUntil" = now() + $3 * interval '1 millisecond'
+        WHERE "id" = ANY($1::bigint[]) AND "lockedBy" = $2 AND "state" = 'running'`,
+      [ids, worker, leaseMs],
+    );
+  },
+
+  /** Marks a job done with its result; false when the lease was lost (another worker has it now). */
+  async complete(db: Queryable, id: string, worker: string, result: unknown): Promise<boolean> {
+    const rows = rowsOf<{ id: string }>(
+      await db.query(
+        `UPDATE "kwik_jobs" SET "state" = 'completed', "result" = $3, "finishedAt" = now(), "lockedBy" = NULL, "lockedUntil" = NULL
+        WHERE "id" = $1 AND "lockedBy" = $2 AND "state" = 'running' RETURNING "id"`,
+        [id, worker, result === undefined ? null : JSON.stringify(result)],
+      ),
+    );
+    return rows.length > 0;
+  },
+
+  /**
+   * Records a failure: back to pending after `retryInMs`, or dead (a dead letter) when `retryInMs`
+   * is null. False when the lease was lost.
+   */
+  async fail(
+    db: Queryable,
+    id: string,
+    worker: string,
+    error: JobRow['lastError'],
+    retryInMs: number | null,
+  ): Promise<boolean> {
+    const rows = rowsOf<{ id: string }>(
+      await db.query(
+        `UPDATE "kwik_jobs"
+          SET "state" = CASE WHEN $4::integer IS NULL THEN 'dead' ELSE 'pending' END,
+              "runAt" = CASE WHEN $4::integer IS NULL THEN "runAt" ELSE now() + $4 * interval '1 millisecond' END,
+              "finishedAt" = CASE WHEN $4::integer IS NULL THEN now() ELSE NULL END,
+              "lastError" = $3, "lockedBy" = NULL, "lockedUntil" = NULL
+        WHERE "id" = $1 AND "lockedBy" = $2 AND "state" = 'running' RETURNING "id"`,
+        [id, worker, JSON.stringify(error), retryInMs],
+      ),
+    );
+    return rows.length > 0;
+  },
+
+  /** Gives `ids` back to the queue without counting the attempt (a shutdown that could not wait). */
+  async release(db: Queryable, ids: readonly string[], worker: string): Promise<void> {
+    if (ids.length === 0) return;
+    await db.query(
+      `UPDATE "kwik_jobs" SET "state" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL, "attempts" = GREATEST("attempts" - 1, 0)
+        WHERE "id" = ANY($1::bigint[]) AND "lockedBy" = $2 AND "state" = 'running'`,
+      [ids, worker],
+    );
+  },
+
+  /** One job by id. */
+  async get(db: Queryable, id: string): Promise<JobRow | undefined> {
+    const rows: JobRow[] = await db.query(
+      `SELECT "id"::text AS "id", "queue", "name", "payload", "state", "priority", "runAt", "attempts", "maxAttempts",
+              "backoff", "dedupKey", "lockedBy", "lockedUntil", "lastError", "result", "context", "createdAt", "startedAt", "finishedAt"
+         FROM "kwik_jobs" WHERE "id" = $1`,
+      [id],
+    );
+    return rows[0];
+  },
+
+  /** Dead jobs back to pending with their attempts reset (redrive); returns how many. */
+  async redrive(db: Queryable, ids: readonly string[]): Promise<number> {
+    const rows = rowsOf<{ id: string }>(
+      await db.query(
+        `UPDATE "kwik_jobs" SET "state" = 'pending', "attempts" = 0, "runAt" = now(), "finishedAt" = NULL
+        WHERE "id" = ANY($1::bigint[]) AND "state" = 'dead' RETURNING "id"`,
+        [ids],
+      ),
+    );
+    return rows.length;
+  },
+};

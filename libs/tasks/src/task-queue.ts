@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RequestContext } from '@kwik/core';
+import { TransactionManager } from '@kwik/database';
+import { JobStore, type JobRow } from './postgres/job-store.js';
+import { TASKS_RESOLVED_OPTIONS } from './tasks.constants.js';
+import { TasksError, TasksErrorCode } from './tasks.errors.js';
+import { TaskRegistry } from './task-registry.js';
+import { resolveBackoff, type ResolvedTasksOptions } from './resolve-options.js';
+import type { BackoffOptions } from './tasks-options.interface.js';
+
+/** Options of one enqueue. */
+export interface EnqueueOptions {
+  /** Run no sooner than this many ms from now. @default 0 */
+  delay?: number;
+  /** Run no sooner than this instant (wins over `delay`). @default now */
+  runAt?: Date;
+  /** Higher runs first among due jobs of a queue. @default 0 */
+  priority?: number;
+  /** Attempts before the job is dead-lettered. @default the task's */
+  attempts?: number;
+  /** Backoff between attempts. @default the task's */
+  backoff?: BackoffOptions;
+  /** While a job with this key is pending or running on the queue, enqueuing again returns that job. @default none */
+  dedupKey?: string;
+  /** The queue. @default the task's */
+  queue?: string;
+}
+
+/** What `enqueue()` answers. */
+export interface EnqueuedJob {
+  readonly id: string;
+  /** True when a pending or running job with the same dedup key was returned instead of a new one. */
+  readonly deduplicated: boolean;
+}
+
+/**
+ * Puts jobs on the queue. Inside `TransactionManager.run()` the job is written in that transaction:
+ * it becomes visible to workers (and wakes them) only if and when the transaction commits, and
+ * vanishes with a rollback. The request context (request id, principal, tenant, API version) is
+ * captured and restored around the handler.
+ *
+ * @example
+ * await this.transactions.run(async (manager) => {
+ *   const user = await manager.save(User, dto);
+ *   await this.tasks.enqueue('mail.welcome', { userId: user.id });
+ * });
+ */
+@Injectable()
+export class TaskQueue {
+  constructor(
+    private readonly registry: TaskRegistry,
+    private readonly transactions: TransactionManager,
+    private readonly context: RequestContext,
+    @Inject(TASKS_RESOLVED_OPTIONS) private readonly options: ResolvedTasksOptions,
+  ) {}
+
+  async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueuedJob> {
+    const task = this.registry.get(name);
+    if (!task)
+      throw new TasksError(
+        TasksErrorCode.UnknownTask,
+        `enqueue('${name}'): no @Task('${name}') handler is declared in this app (declared: ${this.registry.all.map((t) => t.name).join(', ') || 'none'})`,
+      );
+    const bad = (why: string): never => {
+      throw new TasksError(TasksErrorCode.InvalidEnqueue, `enqueue('${name}'): ${why}`);
+    };
+    const delay = options.delay ?? 0;
+    if (typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0)
+      bad('delay must be a number of ms ≥ 0');
+    if (
+      options.runAt !== undefined &&
+      (!(options.runAt instanceof Date) || Number.isNaN(options.runAt.getTime()))
+    )
+      bad('runAt must be a valid Date');
+    const priority = options.priority ?? 0;
+    if (!Number.isInteger(priority) || Math.abs(priority) > 1_000_000)
+      bad('priority must be a whole number within ±1,000,000');
+    const attempts = options.attempts ?? task.attempts;
+    if (!Number.isInteger(attempts) || attempts < 1 || attempts > 1000)
+      bad('attempts must be a whole number from 1 to 1000');
+    if (
+      options.dedupKey !== undefined &&
+      (typeof options.dedupKey !== 'string' || options.dedupKey.length === 0 || options.dedupKey.length > 500)
+    )
+      bad('dedupKey must be a non-empty string of at most 500 characters');
+    const queue = options.queue ?? task.queue;
+    if (!/^[\w.:-]{1,100}$/.test(queue))
+      bad(`queue "${queue}" must be 1–100 letters, digits, '.', ':', '_' or '-'`);
+    if (payload !== undefined && JSON.stringify(payload) === undefined) bad('the payload must be JSON');
+    const snapshot = this.context.capture();
+    const context = snapshot.requestId
+      ? {
+          requestId: snapshot.requestId,
+          principal: snapshot.principal,
+          tenant: snapshot.tenant,
+          apiVersion: snapshot.apiVersion,
+        }
+      : null;
+    return JobStore.enqueue(this.transactions.manager, {
+      queue,
+      name,
+      payload: payload ?? null,
+      priority,
+      runAt: options.runAt ?? null,
+      delayMs: Math.round(delay),
+      maxAttempts: attempts,
+      backoff: resolveBackoff(options.backoff, task.backoff, `enqueue('${name}')`),
+      dedupKey: options.dedupKey ?? null,
+      context,
+    });
+  }
+
+  /** A job by id (its state, attempts, last error, result), or undefined. */
+  job(id: string): Promise<JobRow | undefined> {
+    return JobStore.get(this.transactions.manager, id);
+  }
+
+  /** Puts dead jobs back on their queue with their attempts reset; returns how many were dead. */
+  redrive(ids: readonly string[]): Promise<number> {
+    return JobStore.redrive(this.transactions.manager, ids);
+  }
+
+  /** The module's options as resolved (queues, attempts, backoff). */
+  get settings(): ResolvedTasksOptions {
+    return this.options;
+  }
+}

@@ -1,0 +1,101 @@
+import { Inject, Injectable, type OnModuleInit, type Type } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { TASK_METADATA, TASKS_RESOLVED_OPTIONS } from './tasks.constants.js';
+import { TasksError, TasksErrorCode } from './tasks.errors.js';
+import type { TaskMetadata } from './decorators/task.decorator.js';
+import { resolveBackoff, type ResolvedTasksOptions } from './resolve-options.js';
+import type { ResolvedBackoff } from './backoff.js';
+
+/** A discovered `@Task()` handler. */
+export interface TaskHandler {
+  readonly name: string;
+  readonly queue: string;
+  readonly attempts: number;
+  readonly backoff: ResolvedBackoff;
+  readonly payload: Type<object> | undefined;
+  readonly owner: string;
+  readonly run: (payload: unknown) => unknown;
+}
+
+const NAME = /^[\w.:-]{1,200}$/;
+
+/** Finds every `@Task()` method of the app's singleton providers at boot. */
+@Injectable()
+export class TaskRegistry implements OnModuleInit {
+  private readonly handlers = new Map<string, TaskHandler>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    @Inject(TASKS_RESOLVED_OPTIONS) private readonly options: ResolvedTasksOptions,
+  ) {}
+
+  onModuleInit(): void {
+    const seen = new WeakSet<object>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient) continue;
+      if (instance === null || typeof instance !== 'object' || seen.has(instance)) continue;
+      seen.add(instance);
+      const prototype = Object.getPrototypeOf(instance) as object | null;
+      if (!prototype) continue;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const fn = (instance as Record<string, unknown>)[method];
+        if (typeof fn !== 'function') continue;
+        const meta = this.reflector.get<TaskMetadata | undefined>(TASK_METADATA, fn as Function);
+        if (meta) this.add(meta, instance, method, fn as (payload: unknown) => unknown);
+      }
+    }
+  }
+
+  private add(meta: TaskMetadata, instance: object, method: string, fn: (payload: unknown) => unknown): void {
+    const owner = `${instance.constructor.name}.${method}`;
+    if (!NAME.test(meta.name))
+      throw new TasksError(
+        TasksErrorCode.InvalidTask,
+        `@Task('${meta.name}') on ${owner}: a task name is 1–200 letters, digits, '.', ':', '_' or '-'`,
+      );
+    const other = this.handlers.get(meta.name);
+    if (other)
+      throw new TasksError(
+        TasksErrorCode.InvalidTask,
+        `@Task('${meta.name}') is declared twice: on ${other.owner} and on ${owner}; task names are unique in an app`,
+      );
+    const paramTypes = Reflect.getMetadata('design:paramtypes', Object.getPrototypeOf(instance), method) as
+      Type<object>[] | undefined;
+    const inferred = paramTypes?.[0];
+    const payload = meta.payload ?? (isDto(inferred) ? inferred : undefined);
+    const attempts = meta.attempts ?? this.options.attempts;
+    if (!Number.isInteger(attempts) || attempts < 1)
+      throw new TasksError(
+        TasksErrorCode.InvalidTask,
+        `@Task('${meta.name}') on ${owner}: attempts must be a whole number ≥ 1`,
+      );
+    this.handlers.set(meta.name, {
+      name: meta.name,
+      queue: meta.queue ?? 'default',
+      attempts,
+      backoff: resolveBackoff(meta.backoff, this.options.backoff, `@Task('${meta.name}') on ${owner}`),
+      payload,
+      owner,
+      run: (p) => fn.call(instance, p),
+    });
+  }
+
+  get(name: string): TaskHandler | undefined {
+    return this.handlers.get(name);
+  }
+
+  get all(): readonly TaskHandler[] {
+    return [...this.handlers.values()];
+  }
+}
+
+/** A class worth validating: not a built-in (Object, String, Array…). */
+function isDto(type: unknown): type is Type<object> {
+  return (
+    typeof type === 'function' &&
+    ![Object, String, Number, Boolean, Array, Promise, Function].includes(type as never)
+  );
+}

@@ -1,0 +1,279 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { DataSource } from 'typeorm';
+import { RequestContext, type RequestContextSnapshot } from '@kwik/core';
+import { backoffDelay, DEFAULT_BACKOFF } from '../backoff.js';
+import { JobStore, type JobRow } from '../postgres/job-store.js';
+import type { ResolvedTasksOptions } from '../resolve-options.js';
+import { TASKS_CHANNEL, TASKS_RESOLVED_OPTIONS } from '../tasks.constants.js';
+import { TasksError, TasksErrorCode } from '../tasks.errors.js';
+import { TaskRegistry, type TaskHandler } from '../task-registry.js';
+
+/** A failure that no retry can fix (an invalid payload, no handler): the job goes to the dead letters at once. */
+class PermanentFailure extends Error {}
+
+interface ListenClient {
+  query(sql: string): Promise<unknown>;
+  on(event: 'notification', fn: (m: { channel: string; payload?: string }) => void): unknown;
+  on(event: 'error', fn: (e: Error) => void): unknown;
+  release(destroy?: boolean | Error): void;
+}
+
+/** Counts of what this process's workers did since it started. */
+export interface TaskWorkerStats {
+  claimed: number;
+  completed: number;
+  retried: number;
+  dead: number;
+  reclaimed: number;
+}
+
+/**
+ * Works the configured queues in this process: claims due jobs in batches (`FOR UPDATE SKIP
+ * LOCKED`), woken by `LISTEN kwik_jobs` (a slow poll as a fallback, and for delayed jobs), runs
+ * each handler with its payload validated and the enqueuer's request context restored, renews the
+ * leases of running jobs, retries failures with backoff, dead-letters jobs out of attempts, and puts
+ * back jobs whose worker died (lease expired). On shutdown it stops claiming, lets running jobs
+ * finish up to `shutdownTimeoutMs`, and releases the leases of the rest.
+ */
+@Injectable()
+export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('KwikTasks');
+  /** This worker's id in `lockedBy`: host, pid and a random part. */
+  readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly running = new Map<string, { queue: string; done: Promise<void> }>();
+  private readonly busy = new Map<string, number>();
+  private readonly claiming = new Set<string>();
+  private readonly again = new Set<string>();
+  private timers: NodeJS.Timeout[] = [];
+  private listener: ListenClient | undefined;
+  private stopping = false;
+  private started = false;
+  readonly stats: TaskWorkerStats = { claimed: 0, completed: 0, retried: 0, dead: 0, reclaimed: 0 };
+
+  constructor(
+    @Inject(TASKS_RESOLVED_OPTIONS) private readonly options: ResolvedTasksOptions,
+    private readonly registry: TaskRegistry,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly context: RequestContext,
+  ) {}
+
+  private get queues(): string[] {
+    return [...this.options.queues.keys()];
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const [row] = (await this.dataSource.query(
+      `SELECT to_regclass('kwik_jobs') IS NOT NULL AS "exists"`,
+    )) as { exists: boolean }[];
+    if (!row?.exists)
+      throw new TasksError(
+        TasksErrorCode.SchemaMissing,
+        'The kwik_jobs table does not exist: add TasksSchema1796000000000 (from @kwik/tasks) to your migrations and run them.',
+      );
+    if (!this.options.worker) return;
+    this.started = true;
+    await this.listen();
+    this.timers.push(
+      setInterval(() => this.poll(), this.options.pollIntervalMs).unref(),
+      setInterval(() => void this.heartbeat(), this.options.heartbeatMs).unref(),
+    );
+    this.poll();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.started) return;
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.listener?.release(true);
+    this.listener = undefined;
+    const all = Promise.all([...this.running.values()].map((r) => r.done));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      all,
+      new Promise((resolve) => (timer = setTimeout(resolve, this.options.shutdownTimeoutMs))),
+    ]);
+    clearTimeout(timer);
+    const left = [...this.running.keys()];
+    if (left.length > 0) {
+      this.logger.warn(
+        `Shutdown: ${left.length} job(s) still running after ${this.options.shutdownTimeoutMs} ms; their leases are released (they will run again)`,
+      );
+      await JobStore.release(this.dataSource, left, this.id).catch((error: unknown) =>
+        this.logger.error(`Could not release leases on shutdown: ${String(error)}`),
+      );
+    }
+  }
+
+  /** One LISTEN connection; lost (the database restarted), it is opened again with backoff. */
+  private async listen(attempt = 1): Promise<void> {
+    const pool = (this.dataSource.driver as { master?: { connect?: () => Promise<ListenClient> } }).master;
+    if (typeof pool?.connect !== 'function') return; // embedded PGlite: the poll alone
+    try {
+      const client = await pool.connect();
+      client.on('notification', (m) => {
+        if (m.channel === TASKS_CHANNEL && m.payload && this.options.queues.has(m.payload))
+          this.tick(m.payload);
+      });
+      client.on('error', (error) => {
+        if (this.stopping) return;
+        this.logger.warn(`LISTEN connection lost (${error.message}); reconnecting`);
+        if (this.listener === client) this.listener = undefined;
+        client.release(true);
+        void this.listen();
+      });
+      await client.query(`LISTEN ${TASKS_CHANNEL}`);
+      if (this.stopping) return client.release(true);
+      this.listener = client;
+      if (attempt > 1) this.poll(); // catch up on what was enqueued meanwhile
+    } catch (error) {
+      if (this.stopping) return;
+      const wait = backoffDelay(attempt, { ...DEFAULT_BACKOFF, delayMs: 500, maxDelayMs: 30_000 });
+      this.logger.warn(`LISTEN failed (${String(error)}); retrying in ${wait} ms, polling meanwhile`);
+      setTimeout(() => void this.listen(attempt + 1), wait).unref();
+    }
+  }
+
+  private poll(): void {
+    if (this.stopping) return;
+    JobStore.reclaimExpired(this.dataSource, this.queues).then(
+      (n) => {
+        if (n > 0) {
+          this.stats.reclaimed += n;
+          this.logger.warn(`${n} job(s) whose worker stopped were put back on their queue`);
+        }
+      },
+      (error: unknown) => this.logger.warn(`Reclaiming expired leases failed: ${String(error)}`),
+    );
+    for (const queue of this.queues) this.tick(queue);
+  }
+
+  /** Claims as many jobs of `queue` as there are free slots, and runs them. */
+  private tick(queue: string): void {
+    if (this.stopping) return;
+    if (this.claiming.has(queue)) {
+      this.again.add(queue);
+      return;
+    }
+    const free = this.options.queues.get(queue)!.concurrency - (this.busy.get(queue) ?? 0);
+    if (free <= 0) return;
+    this.claiming.add(queue);
+    JobStore.claim(this.dataSource, [queue], free, this.id, this.options.leaseMs)
+      .then(
+        (jobs) => {
+          this.stats.claimed += jobs.length;
+          for (const job of jobs) this.start(job);
+          // A full batch: there may be more.
+          if (jobs.length === free) this.again.add(queue);
+        },
+        (error: unknown) => {
+          if (!this.stopping) this.logger.warn(`Claiming jobs of "${queue}" failed: ${String(error)}`);
+        },
+      )
+      .finally(() => {
+        this.claiming.delete(queue);
+        if (this.again.delete(queue)) this.tick(queue);
+      });
+  }
+
+  private start(job: JobRow): void {
+    this.busy.set(job.queue, (this.busy.get(job.queue) ?? 0) + 1);
+    const done = this.execute(job).finally(() => {
+      this.running.delete(job.id);
+      this.busy.set(job.queue, (this.busy.get(job.queue) ?? 1) - 1);
+      this.tick(job.queue);
+    });
+    this.running.set(job.id, { queue: job.queue, done });
+  }
+
+  private async execute(job: JobRow): Promise<void> {
+    const handler = this.registry.get(job.name);
+    let result: unknown;
+    try {
+      if (!handler) throw new PermanentFailure(`no @Task('${job.name}') handler in this app`);
+      const payload = await this.payloadOf(handler, job.payload);
+      const snapshot: RequestContextSnapshot = {
+        ...((job.context ?? {}) as RequestContextSnapshot),
+        extras: { 'kwik:tasks:jobId': job.id },
+      };
+      result = await this.context.run(snapshot, () => handler.run(payload));
+    } catch (error) {
+      await this.failed(job, error);
+      return;
+    }
+    try {
+      if (await JobStore.complete(this.dataSource, job.id, this.id, result)) this.stats.completed++;
+      else
+        this.logger.warn(
+          `Job ${job.id} (${job.name}) finished after its lease was lost; another worker may run it again`,
+        );
+    } catch (error) {
+      const message = `Job ${job.id} (${job.name}) finished but could not be marked completed: ${String(error)}`;
+      // After a shutdown released its lease, the job runs again elsewhere: expected, not an error.
+      if (this.stopping) this.logger.warn(message);
+      else this.logger.error(message);
+    }
+  }
+
+  private async payloadOf(handler: TaskHandler, payload: unknown): Promise<unknown> {
+    if (!handler.payload) return payload;
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+      throw new PermanentFailure(
+        `the payload of ${handler.name} must be an object (${handler.payload.name})`,
+      );
+    const instance = plainToInstance(handler.payload, payload);
+    const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length > 0) {
+      const detail = errors
+        .map((e) => `${e.property}: ${Object.values(e.constraints ?? { invalid: 'is invalid' }).join(', ')}`)
+        .join('; ');
+      throw new PermanentFailure(`invalid payload for ${handler.name} (${handler.payload.name}): ${detail}`);
+    }
+    return instance;
+  }
+
+  private async failed(job: JobRow, error: unknown): Promise<void> {
+    const permanent = error instanceof PermanentFailure;
+    const e = error instanceof Error ? error : new Error(String(error));
+    const lastError = { message: e.message, name: e.name, ...(permanent ? { permanent: true } : {}) };
+    const retry = !permanent && job.attempts < job.maxAttempts;
+    const wait = retry ? backoffDelay(job.attempts, job.backoff ?? this.options.backoff) : null;
+    try {
+      if (!(await JobStore.fail(this.dataSource, job.id, this.id, lastError, wait))) return;
+    } catch (storeError) {
+      this.logger.error(`Job ${job.id} (${job.name}) failed and could not be marked: ${String(storeError)}`);
+      return;
+    }
+    if (retry) {
+      this.stats.retried++;
+      this.logger.warn(
+        `Job ${job.id} (${job.name}) failed (attempt ${job.attempts}/${job.maxAttempts}): ${e.message}; retrying in ${wait} ms`,
+      );
+    } else {
+      this.stats.dead++;
+      this.logger.error(
+        `Job ${job.id} (${job.name}) is dead after ${job.attempts} attempt(s)${permanent ? ' (not retried)' : ''}: ${e.message}`,
+      );
+    }
+  }
+
+  /** Renews the leases of this process's running jobs. */
+  private async heartbeat(): Promise<void> {
+    const ids = [...this.running.keys()];
+    if (ids.length === 0 || this.stopping) return;
+    await JobStore.heartbeat(this.dataSource, ids, this.id, this.options.leaseMs).catch((error: unknown) =>
+      this.logger.warn(`Renewing leases failed: ${String(error)}`),
+    );
+  }
+}

@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { INestApplicationContext } from '@nestjs/common';
+import { RequestContext } from '@kwik/core';
+import { TransactionManager } from '@kwik/database';
+import { TaskQueue, TaskWorker, TasksError } from '@kwik/tasks';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.js';
+import { Seen, startTasksApp, until } from './fixtures/tasks-app.js';
+
+describe('tasks on PostgreSQL', () => {
+  let db: TestDatabase;
+  let app: INestApplicationContext;
+  let queue: TaskQueue;
+  let seen: Seen;
+  const state = async (id: string) => (await queue.job(id))?.state;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('tasks');
+    app = await startTasksApp(db.url);
+    queue = app.get(TaskQueue);
+    seen = app.get(Seen);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('runs an enqueued job with its validated payload and stores the result', async () => {
+    const { id } = await queue.enqueue('greet', { name: 'Ada', times: 2 });
+    await until(async () => (await state(id)) === 'completed', 'greet completed');
+    const job = (await queue.job(id))!;
+    expect(job).toMatchObject({ attempts: 1, result: 'hello Ada ×2', lastError: null });
+    expect(seen.of('greet').at(-1)!.payload).toBeInstanceOf(Object);
+  });
+
+  it('fails an invalid payload at once, without retries (a dead letter naming the problem)', async () => {
+    const { id } = await queue.enqueue('greet', { name: 7, times: -1, extra: true });
+    await until(async () => (await state(id)) === 'dead', 'invalid payload dead');
+    const job = (await queue.job(id))!;
+    expect(job.attempts).toBe(1);
+    expect(job.lastError).toMatchObject({ permanent: true });
+    expect(job.lastError!.message).toMatch(/^invalid payload for greet \(GreetPayload\): /);
+    for (const part of [
+      'name: name must be a string',
+      'times: times must not be less than 0',
+      'extra: property extra should not exist',
+    ])
+      expect(job.lastError!.message).toContain(part);
+  });
+
+  it('retries with backoff, then completes', async () => {
+    seen.failuresLeft.set('twice', 2);
+    const { id } = await queue.enqueue('flaky', { key: 'twice' });
+    await until(async () => (await state(id)) === 'completed', 'flaky completed');
+    const calls = seen.of('flaky').filter((c) => (c.payload as { key: string }).key === 'twice');
+    expect(calls).toHaveLength(3);
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(15);
+    expect((await queue.job(id))!.attempts).toBe(3);
+  });
+
+  it('dead-letters a job out of attempts, and redrives it', async () => {
+    seen.failuresLeft.set('always', 100);
+    const { id } = await queue.enqueue('flaky', { key: 'always' });
+    await until(async () => (await state(id)) === 'dead', 'flaky dead');
+    const dead = (await queue.job(id))!;
+    expect(dead.attempts).toBe(3);
+    expect(dead.lastError!.message).toMatch(/flaky failure/);
+    seen.failuresLeft.set('always', 0);
+    expect(await queue.redrive([id])).toBe(1);
+    await until(async () => (await state(id)) === 'completed', 'redriven job completed');
+  });
+
+  it('enqueues inside a transaction: a rollback discards the job, a commit runs it', async () => {
+    const tx = app.get(TransactionManager);
+    let rolledBack: string | undefined;
+    await expect(
+      tx.run(async () => {
+        rolledBack = (await queue.enqueue('greet', { name: 'Ghost', times: 1 })).id;
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await queue.job(rolledBack!)).toBeUndefined();
+    const committed = await tx.run(
+      async () => (await queue.enqueue('greet', { name: 'Committed', times: 1 })).id,
+    );
+    await until(async () => (await state(committed)) === 'completed', 'committed job completed');
+    expect(seen.of('greet').some((c) => (c.payload as { name: string }).name === 'Ghost')).toBe(false);
+  });
+
+  it('keeps one pending job per dedup key', async () => {
+    const at = new Date(Date.now() + 60_000);
+    const first = await queue.enqueue(
+      'greet',
+      { name: 'Once', times: 1 },
+      { dedupKey: 'welcome:42', runAt: at },
+    );
+    const second = await queue.enqueue(
+      'greet',
+      { name: 'Twice', times: 1 },
+      { dedupKey: 'welcome:42', runAt: at },
+    );
+    expect(second).toEqual({ id: first.id, deduplicated: true });
+    expect(first.deduplicated).toBe(false);
+  });
+
+  it('runs higher priorities first and delayed jobs only when due', async () => {
+    const serialBusy = await queue.enqueue('slow', { label: 'blocker' });
+    await until(() => seen.releaseSlow !== undefined, 'the blocker running');
+    const delayed = await queue.enqueue('ordered', { label: 'delayed' }, { delay: 400 });
+    await queue.enqueue('ordered', { label: 'low' }, { priority: 1 });
+    await queue.enqueue('ordered', { label: 'high' }, { priority: 10 });
+    await queue.enqueue('ordered', { label: 'mid' }, { priority: 5 });
+    seen.releaseSlow!();
+    await until(async () => (await state(delayed.id)) === 'completed', 'the delayed job');
+    expect(seen.of('ordered').map((c) => (c.payload as { label: string }).label)).toEqual([
+      'high',
+      'mid',
+      'low',
+      'delayed',
+    ]);
+    const delayedCall = seen.of('ordered').at(-1)!;
+    expect((await queue.job(serialBusy.id))!.state).toBe('completed');
+    expect(delayedCall.at).toBeGreaterThan(0);
+  });
+
+  it('restores the enqueuer’s request context around the handler', async () => {
+    const context = app.get(RequestContext);
+    const { id } = await context.run(
+      { requestId: 'req-from-http', tenant: { id: '00000000-0000-0000-0000-000000000001', slug: 'acme' } },
+      () => queue.enqueue('greet', { name: 'Context', times: 1 }),
+    );
+    await until(async () => (await state(id)) === 'completed', 'context job');
+    const call = seen.of('greet').find((c) => (c.payload as { name: string }).name === 'Context')!;
+    expect(call).toMatchObject({ requestId: 'req-from-http', tenant: 'acme' });
+  });
+
+  it('puts back a job whose worker died (its lease expired) and runs it', async () => {
+    const { id } = await queue.enqueue(
+      'greet',
+      { name: 'Orphan', times: 1 },
+      { runAt: new Date(Date.now() + 3_600_000) },
+    );
+    // What a worker killed mid-job leaves: running, leased by a process that is gone.
+    await app
+      .get(TransactionManager)
+      .manager.query(
+        `UPDATE "kwik_jobs" SET "state" = 'running', "lockedBy" = 'dead-host:1:x', "lockedUntil" = now() - interval '1 second', "attempts" = 1, "runAt" = now() WHERE "id" = $1`,
+        [id],
+      );
+    await until(async () => (await state(id)) === 'completed', 'the orphan completed');
+    expect((await queue.job(id))!.attempts).toBe(2);
+    expect(app.get(TaskWorker).stats.reclaimed).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each([
+    ['an unknown task', 'nope', {}, /no @Task\('nope'\) handler is declared/],
+    ['a negative delay', 'greet', { delay: -5 }, /delay must be a number of ms ≥ 0/],
+    ['zero attempts', 'greet', { attempts: 0 }, /attempts must be a whole number from 1 to 1000/],
+    ['a bad queue name', 'greet', { queue: 'no spaces' }, /queue "no spaces"/],
+  ])('refuses %s at enqueue', async (_name, task, options, message) => {
+    const run = () => queue.enqueue(task, { name: 'x', times: 1 }, options);
+    await expect(run()).rejects.toThrow(TasksError);
+    await expect(run()).rejects.toThrow(message);
+  });
+});
+
+describe('tasks: shutdown', () => {
+  it('lets a running job finish before the app closes', async () => {
+    const db = await createTestDatabase('tasks_shutdown');
+    try {
+      const app = await startTasksApp(db.url);
+      const queue = app.get(TaskQueue);
+      const seen = app.get(Seen);
+      const { id } = await queue.enqueue('slow', { label: 'drain me' });
+      await until(() => seen.releaseSlow !== undefined, 'the slow job running');
+      setTimeout(() => seen.releaseSlow!(), 300);
+      await app.close();
+      const check = await startTasksApp(db.url, { worker: false });
+      expect((await check.get(TaskQueue).job(id))!.state).toBe('completed');
+      await check.close();
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('releases the lease of a job still running at the timeout, so it runs again', async () => {
+    const db = await createTestDatabase('tasks_release');
+    try {
+      const app = await startTasksApp(db.url, { shutdownTimeoutMs: 200 });
+      const queue = app.get(TaskQueue);
+      const seen = app.get(Seen);
+      const { id } = await queue.enqueue('slow', { label: 'too slow' });
+      await until(() => seen.releaseSlow !== undefined, 'the slow job running');
+      await app.close();
+      const check = await startTasksApp(db.url, { worker: false });
+      expect(await check.get(TaskQueue).job(id)).toMatchObject({
+        state: 'pending',
+        attempts: 0,
+        lockedBy: null,
+      });
+      await check.close();
+      seen.releaseSlow!();
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('fails at boot without the kwik_jobs table, saying which migration to add', async () => {
+    const db = await createTestDatabase('tasks_noschema');
+    try {
+      const { Module } = await import('@nestjs/common');
+      const { NestFactory } = await import('@nestjs/core');
+      const { KwikModule } = await import('@kwik/core');
+      const { DatabaseModule } = await import('@kwik/database');
+      const { TasksModule } = await import('@kwik/tasks');
+      @Module({
+        imports: [
+          KwikModule.forRoot({ docs: false }),
+          DatabaseModule.forRoot({ url: db.url, logging: false }),
+          TasksModule.forRoot({}),
+        ],
+      })
+      class NoSchema {}
+      await expect(NestFactory.createApplicationContext(NoSchema, { logger: false })).rejects.toThrow(
+        /KWIK_TASKS_SCHEMA_MISSING.*TasksSchema1796000000000/,
+      );
+    } finally {
+      await db.drop();
+    }
+  });
+});
