@@ -3,8 +3,10 @@ export type { BackoffOptions, QueueOptions, TasksModuleOptions } from './tasks-o
 export { TASKS_MODULE_OPTIONS, TASKS_CHANNEL } from './tasks.constants.js';
 export { TasksError, TasksErrorCode } from './tasks.errors.js';
 export { Task, type TaskOptions, type TaskMetadata } from './decorators/task.decorator.js';
+export { Cron, type CronOptions, type CronMetadata, type CronTick } from './decorators/cron.decorator.js';
+export { CronScheduler } from './worker/cron-scheduler.js';
 export { TaskQueue, type EnqueueOptions, type EnqueuedJob } from './task-queue.js';
-export { TaskRegistry, type TaskHandler } from './task-registry.js';
+export { TaskRegistry, type TaskHandler, type CronSchedule } from './task-registry.js';
 export { TaskWorker, type TaskWorkerStats } from './worker/task-worker.js';
 export { TasksSchema1796000000000 } from './postgres/tasks-schema.migration.js';
 export { JobStore, type JobRow, type NewJob, type Queryable } from './postgres/job-store.js';

@@ -1,10 +1,22 @@
 import { Inject, Injectable, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { TASK_METADATA, TASKS_RESOLVED_OPTIONS } from './tasks.constants.js';
+import { Cron as CronPattern } from 'croner';
+import { CRON_METADATA, TASK_METADATA, TASKS_RESOLVED_OPTIONS } from './tasks.constants.js';
+import type { CronMetadata } from './decorators/cron.decorator.js';
 import { TasksError, TasksErrorCode } from './tasks.errors.js';
 import type { TaskMetadata } from './decorators/task.decorator.js';
 import { resolveBackoff, type ResolvedTasksOptions } from './resolve-options.js';
 import type { ResolvedBackoff } from './backoff.js';
+
+/** A discovered `@Cron()` schedule: its task is `cron:<name>`. */
+export interface CronSchedule {
+  readonly name: string;
+  readonly task: string;
+  readonly expression: string;
+  readonly timezone: string | undefined;
+  /** The next tick strictly after `after`. */
+  next(after: Date): Date | null;
+}
 
 /** A discovered `@Task()` handler. */
 export interface TaskHandler {
@@ -23,6 +35,7 @@ const NAME = /^[\w.:-]{1,200}$/;
 @Injectable()
 export class TaskRegistry implements OnModuleInit {
   private readonly handlers = new Map<string, TaskHandler>();
+  private readonly schedules = new Map<string, CronSchedule>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -45,12 +58,25 @@ export class TaskRegistry implements OnModuleInit {
         if (typeof fn !== 'function') continue;
         const meta = this.reflector.get<TaskMetadata | undefined>(TASK_METADATA, fn as Function);
         if (meta) this.add(meta, instance, method, fn as (payload: unknown) => unknown);
+        const cron = this.reflector.get<CronMetadata | undefined>(CRON_METADATA, fn as Function);
+        if (cron) this.addCron(cron, instance, method, fn as (payload: unknown) => unknown);
       }
     }
   }
 
-  private add(meta: TaskMetadata, instance: object, method: string, fn: (payload: unknown) => unknown): void {
+  private add(
+    meta: TaskMetadata,
+    instance: object,
+    method: string,
+    fn: (payload: unknown) => unknown,
+    fromCron = false,
+  ): void {
     const owner = `${instance.constructor.name}.${method}`;
+    if (!fromCron && meta.name.startsWith('cron:'))
+      throw new TasksError(
+        TasksErrorCode.InvalidTask,
+        `@Task('${meta.name}') on ${owner}: names starting with "cron:" belong to @Cron() schedules`,
+      );
     if (!NAME.test(meta.name))
       throw new TasksError(
         TasksErrorCode.InvalidTask,
@@ -65,7 +91,7 @@ export class TaskRegistry implements OnModuleInit {
     const paramTypes = Reflect.getMetadata('design:paramtypes', Object.getPrototypeOf(instance), method) as
       Type<object>[] | undefined;
     const inferred = paramTypes?.[0];
-    const payload = meta.payload ?? (isDto(inferred) ? inferred : undefined);
+    const payload = meta.payload ?? (!fromCron && isDto(inferred) ? inferred : undefined);
     const attempts = meta.attempts ?? this.options.attempts;
     if (!Number.isInteger(attempts) || attempts < 1)
       throw new TasksError(
@@ -81,6 +107,48 @@ export class TaskRegistry implements OnModuleInit {
       owner,
       run: (p) => fn.call(instance, p),
     });
+  }
+
+  private addCron(
+    meta: CronMetadata,
+    instance: object,
+    method: string,
+    fn: (payload: unknown) => unknown,
+  ): void {
+    const owner = `${instance.constructor.name}.${method}`;
+    const name = meta.name ?? owner;
+    let pattern: CronPattern;
+    try {
+      pattern = new CronPattern(meta.expression, {
+        paused: true,
+        ...(meta.timezone ? { timezone: meta.timezone } : {}),
+      });
+      pattern.nextRun();
+    } catch (error) {
+      throw new TasksError(
+        TasksErrorCode.InvalidTask,
+        `@Cron('${meta.expression}'${meta.timezone ? `, { timezone: '${meta.timezone}' }` : ''}) on ${owner}: ${(error as Error).message}`,
+      );
+    }
+    if (this.schedules.has(name))
+      throw new TasksError(
+        TasksErrorCode.InvalidTask,
+        `@Cron() schedule "${name}" is declared twice (on ${owner}); give one a \`name\``,
+      );
+    const task = `cron:${name}`;
+    this.add({ name: task, queue: meta.queue, attempts: meta.attempts }, instance, method, fn, true);
+    this.schedules.set(name, {
+      name,
+      task,
+      expression: meta.expression,
+      timezone: meta.timezone,
+      next: (after) => pattern.nextRun(after),
+    });
+  }
+
+  /** Every `@Cron()` schedule. */
+  get crons(): readonly CronSchedule[] {
+    return [...this.schedules.values()];
   }
 
   get(name: string): TaskHandler | undefined {

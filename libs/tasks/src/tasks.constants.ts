@@ -6,3 +6,5 @@ export const TASKS_RESOLVED_OPTIONS = Symbol('kwik:tasks:resolved');
 export const TASK_METADATA = 'kwik:tasks:task';
 /** The channel of LISTEN/NOTIFY wake-ups (the payload is the queue name). */
 export const TASKS_CHANNEL = 'kwik_jobs';
+/** Metadata key of `@Cron()`. */
+export const CRON_METADATA = 'kwik:tasks:cron';

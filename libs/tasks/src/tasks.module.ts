@@ -7,6 +7,7 @@ import { TASKS_MODULE_OPTIONS, TASKS_RESOLVED_OPTIONS } from './tasks.constants.
 import { TasksConfigurableModule } from './tasks.module-definition.js';
 import type { TasksModuleOptions } from './tasks-options.interface.js';
 import { TaskWorker } from './worker/task-worker.js';
+import { CronScheduler } from './worker/cron-scheduler.js';
 
 /**
  * Background tasks on the app's PostgreSQL database: `@Task()` handlers, `TaskQueue.enqueue()`
@@ -29,6 +30,7 @@ import { TaskWorker } from './worker/task-worker.js';
     TaskRegistry,
     TaskQueue,
     TaskWorker,
+    CronScheduler,
   ],
   exports: [TaskQueue, TaskWorker, TaskRegistry],
 })

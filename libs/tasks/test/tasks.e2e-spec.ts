@@ -228,3 +228,58 @@ describe('tasks: shutdown', () => {
     }
   });
 });
+
+describe('tasks: cron', () => {
+  it('fires each tick once across two instances', async () => {
+    const { Injectable } = await import('@nestjs/common');
+    const { Cron } = await import('@kwik/tasks');
+    @Injectable()
+    class EverySecond {
+      constructor(private readonly seen: Seen) {}
+      @Cron('* * * * * *', { name: 'every-second' })
+      beat({ tick }: { tick: string }): void {
+        this.seen.calls.push({ task: 'cron', payload: tick, at: Date.now() });
+      }
+    }
+    const db = await createTestDatabase('tasks_cron');
+    const a = await startTasksApp(db.url, {}, [EverySecond]);
+    const b = await startTasksApp(db.url, {}, [EverySecond]);
+    try {
+      const ticks = () =>
+        [...a.get(Seen).of('cron'), ...b.get(Seen).of('cron')].map((c) => c.payload as string);
+      await until(() => new Set(ticks()).size >= 3, 'three ticks', 8000);
+      await new Promise((r) => setTimeout(r, 300));
+      const all = ticks();
+      expect(new Set(all).size).toBe(all.length); // no tick ran twice
+      for (const tick of all) expect(new Date(tick).getMilliseconds()).toBe(0);
+      const recorded = await a
+        .get(TransactionManager)
+        .manager.query(
+          `SELECT count(*)::int AS "n", count(DISTINCT "tick")::int AS "distinct" FROM "kwik_cron_ticks" WHERE "name" = 'every-second'`,
+        );
+      expect(recorded[0].n).toBe(recorded[0].distinct);
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+
+  it('refuses a malformed schedule at boot', async () => {
+    const { Injectable } = await import('@nestjs/common');
+    const { Cron } = await import('@kwik/tasks');
+    @Injectable()
+    class Broken {
+      @Cron('every minute please')
+      run(): void {}
+    }
+    const db = await createTestDatabase('tasks_badcron');
+    try {
+      await expect(startTasksApp(db.url, {}, [Broken])).rejects.toThrow(
+        /KWIK_TASKS_INVALID_TASK.*@Cron\('every minute please'\) on Broken\.run/,
+      );
+    } finally {
+      await db.drop();
+    }
+  });
+});

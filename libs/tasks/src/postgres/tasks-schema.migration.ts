@@ -7,6 +7,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `UQ_kwik_jobs_dedup`: one pending or running job per queue and dedup key.
  * - A trigger `NOTIFY`s `kwik_jobs` with the queue name on insert; PostgreSQL delivers it at commit, so
  *   a job enqueued in a transaction wakes the workers only if and when it commits.
+ * - `kwik_cron_ticks`: one row per schedule and tick, so a tick fires once across all instances.
  *
  * @example
  * DatabaseModule.forRoot({ migrations: [TasksSchema1796000000000, ...MY_MIGRATIONS], migrationsRun: true })
@@ -48,6 +49,9 @@ export class TasksSchema1796000000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX "IDX_kwik_jobs_finished" ON "kwik_jobs" ("finishedAt") WHERE "finishedAt" IS NOT NULL`,
     );
+    await q.query(
+      `CREATE TABLE "kwik_cron_ticks" ("name" text NOT NULL, "tick" timestamptz NOT NULL, "jobId" bigint, PRIMARY KEY ("name", "tick"))`,
+    );
     await q.query(`CREATE FUNCTION "kwik_jobs_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_notify('kwik_jobs', NEW."queue"); RETURN NULL; END $$`);
     await q.query(
@@ -56,6 +60,7 @@ export class TasksSchema1796000000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE "kwik_cron_ticks"`);
     await q.query(`DROP TABLE "kwik_jobs"`);
     await q.query(`DROP FUNCTION "kwik_jobs_notify"()`);
   }
