@@ -12,6 +12,7 @@ export interface ResolvedTasksOptions {
   readonly heartbeatMs: number;
   readonly pollIntervalMs: number;
   readonly shutdownTimeoutMs: number;
+  readonly adminPermission: string;
 }
 
 function fail(message: string): never {
@@ -73,5 +74,13 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
     heartbeatMs: Math.floor(leaseMs / 3),
     pollIntervalMs: positiveInt(options.pollIntervalMs ?? 5000, 'pollIntervalMs'),
     shutdownTimeoutMs: positiveInt(options.shutdownTimeoutMs ?? 10_000, 'shutdownTimeoutMs'),
+    adminPermission: adminPermission(options.adminPermission),
   };
+}
+
+function adminPermission(value: unknown): string {
+  const permission = value ?? 'tasks:admin';
+  if (typeof permission !== 'string' || !/^[\w.-]+:[\w.*-]+$/.test(permission))
+    fail(`adminPermission must look like "resource:action", got ${String(value)}`);
+  return permission;
 }

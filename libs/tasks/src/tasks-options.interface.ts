@@ -42,4 +42,6 @@ export interface TasksModuleOptions {
   pollIntervalMs?: number;
   /** On shutdown, how long running jobs may take to finish before their leases are released. @default 10000 */
   shutdownTimeoutMs?: number;
+  /** The permission the operations API (`/_kwik/tasks`) requires of the principal. @default 'tasks:admin' */
+  adminPermission?: string;
 }

@@ -2,6 +2,14 @@ import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { TASKS_MODULE_OPTIONS } from './tasks.constants.js';
 import type { TasksModuleOptions } from './tasks-options.interface.js';
 
+/** Static extras of `TasksModule.forRoot()` / `forRootAsync()`. */
+export interface TasksModuleExtras {
+  /** Register globally (`TaskQueue` injectable everywhere). @default true */
+  isGlobal?: boolean;
+  /** Where the operations API is mounted; `false` for none. @default '_kwik/tasks' */
+  adminPath?: string | false;
+}
+
 export const {
   ConfigurableModuleClass: TasksConfigurableModule,
   OPTIONS_TYPE: TASKS_OPTIONS_TYPE,
@@ -12,7 +20,7 @@ export const {
 })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createTasksOptions')
-  .setExtras({ isGlobal: true }, (definition, extras: { isGlobal?: boolean }) => ({
+  .setExtras<TasksModuleExtras>({ isGlobal: true, adminPath: '_kwik/tasks' }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal ?? true,
   }))

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createKwikApp } from '@kwik/core';
+import { TaskQueue } from '@kwik/tasks';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.js';
+import { Seen, tasksHttpModule, until } from './fixtures/tasks-app.js';
+
+describe('tasks operations API (/_kwik/tasks)', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let base: string;
+  let queue: TaskQueue;
+  const admin = { 'x-test-permissions': 'tasks:admin' };
+  const call = async (method: string, path: string, headers: Record<string, string> = admin) => {
+    const res = await fetch(`${base}/_kwik/tasks${path}`, { method, headers });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('tasks_admin');
+    process.env.LOG_LEVEL = 'silent';
+    app = await createKwikApp(tasksHttpModule(db.url), { handleSignals: false, nest: { logger: false } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    queue = app.get(TaskQueue);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+    delete process.env.LOG_LEVEL;
+  });
+
+  it('counts jobs by queue and state, delayed ones apart', async () => {
+    const done = await queue.enqueue('greet', { name: 'A', times: 1 });
+    await queue.enqueue('greet', { name: 'Later', times: 1 }, { delay: 3_600_000 });
+    await until(async () => (await queue.job(done.id))?.state === 'completed', 'a completed job');
+    const { status, body } = await call('GET', '');
+    expect(status).toBe(200);
+    expect(body.queues.default).toMatchObject({ completed: 1, delayed: 1, pending: 0 });
+    expect(body.worker.stats.completed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lists failures with their errors, redrives a dead job and cancels a pending one', async () => {
+    app.get(Seen).failuresLeft.set('boom', 100);
+    const dead = await queue.enqueue('flaky', { key: 'boom' });
+    await until(async () => (await queue.job(dead.id))?.state === 'dead', 'a dead job');
+    const failures = await call('GET', '/failures?limit=5');
+    expect(failures.body.data.find((j: { id: string }) => j.id === dead.id)).toMatchObject({
+      state: 'dead',
+      attempts: 3,
+      lastError: { message: expect.stringMatching(/flaky failure/) },
+    });
+    app.get(Seen).failuresLeft.set('boom', 0);
+    expect((await call('POST', `/jobs/${dead.id}/redrive`)).body).toMatchObject({
+      state: 'pending',
+      attempts: 0,
+    });
+    await until(async () => (await queue.job(dead.id))?.state === 'completed', 'the redriven job');
+    expect((await call('POST', `/jobs/${dead.id}/redrive`)).status).toBe(409);
+
+    const later = await queue.enqueue('greet', { name: 'Never', times: 1 }, { delay: 3_600_000 });
+    expect((await call('POST', `/jobs/${later.id}/cancel`)).body).toMatchObject({ state: 'cancelled' });
+    const again = await call('POST', `/jobs/${later.id}/cancel`);
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toBe(`Job ${later.id} is cancelled: only a pending job can be cancelled.`);
+  });
+
+  it.each([
+    ['no principal', {}, 401],
+    ['a principal without the permission', { 'x-test-permissions': 'posts:read' }, 403],
+    ['tasks:*', { 'x-test-permissions': 'tasks:*' }, 200],
+  ])('answers %s with %i', async (_name, headers, status) => {
+    expect((await call('GET', '', headers)).status).toBe(status);
+  });
+
+  it.each([
+    ['GET', '/jobs/abc', 400],
+    ['GET', '/jobs/999999', 404],
+    ['POST', '/jobs/0/cancel', 400],
+    ['GET', '/failures?limit=1000', 400],
+  ])('%s %s → %i problem', async (method, path, status) => {
+    const res = await fetch(`${base}/_kwik/tasks${path}`, { method, headers: admin });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+});
