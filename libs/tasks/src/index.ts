@@ -5,6 +5,7 @@ export { TasksError, TasksErrorCode } from './tasks.errors.js';
 export { Task, type TaskOptions, type TaskMetadata } from './decorators/task.decorator.js';
 export { Cron, type CronOptions, type CronMetadata, type CronTick } from './decorators/cron.decorator.js';
 export { CronScheduler } from './worker/cron-scheduler.js';
+export { BackgroundTask, type BackgroundTaskOptions } from './decorators/background-task.decorator.js';
 export { TaskQueue, type EnqueueOptions, type EnqueuedJob } from './task-queue.js';
 export { TaskRegistry, type TaskHandler, type CronSchedule } from './task-registry.js';
 export { TaskWorker, type TaskWorkerStats } from './worker/task-worker.js';

@@ -13,6 +13,9 @@ export interface ResolvedTasksOptions {
   readonly pollIntervalMs: number;
   readonly shutdownTimeoutMs: number;
   readonly adminPermission: string;
+  readonly keepCompletedMs: number;
+  readonly keepDeadMs: number;
+  readonly cleanupIntervalMs: number;
 }
 
 function fail(message: string): never {
@@ -75,6 +78,9 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
     pollIntervalMs: positiveInt(options.pollIntervalMs ?? 5000, 'pollIntervalMs'),
     shutdownTimeoutMs: positiveInt(options.shutdownTimeoutMs ?? 10_000, 'shutdownTimeoutMs'),
     adminPermission: adminPermission(options.adminPermission),
+    keepCompletedMs: positiveInt(options.keepCompletedMs ?? 7 * 86_400_000, 'keepCompletedMs'),
+    keepDeadMs: positiveInt(options.keepDeadMs ?? 30 * 86_400_000, 'keepDeadMs'),
+    cleanupIntervalMs: positiveInt(options.cleanupIntervalMs ?? 60_000, 'cleanupIntervalMs'),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { RequestContext } from '@kwik/core';
 import { TransactionManager } from '@kwik/database';
 import { JobStore, type JobRow } from './postgres/job-store.js';
@@ -46,13 +46,25 @@ export interface EnqueuedJob {
  * });
  */
 @Injectable()
-export class TaskQueue {
+export class TaskQueue implements OnModuleInit {
   constructor(
     private readonly registry: TaskRegistry,
     private readonly transactions: TransactionManager,
     private readonly context: RequestContext,
     @Inject(TASKS_RESOLVED_OPTIONS) private readonly options: ResolvedTasksOptions,
   ) {}
+
+  /** Replaces every `@BackgroundTask()` method (found by the registry) with one that enqueues its call. */
+  onModuleInit(): void {
+    for (const { instance, method, name, options } of this.registry.background) {
+      const { name: _name, ...enqueueOptions } = options;
+      Object.defineProperty(instance, method, {
+        configurable: true,
+        writable: true,
+        value: (...args: unknown[]) => this.enqueue(name, args, enqueueOptions),
+      });
+    }
+  }
 
   async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueuedJob> {
     const task = this.registry.get(name);

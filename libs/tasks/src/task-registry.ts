@@ -1,7 +1,13 @@
 import { Inject, Injectable, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Cron as CronPattern } from 'croner';
-import { CRON_METADATA, TASK_METADATA, TASKS_RESOLVED_OPTIONS } from './tasks.constants.js';
+import {
+  BACKGROUND_TASK_METADATA,
+  CRON_METADATA,
+  TASK_METADATA,
+  TASKS_RESOLVED_OPTIONS,
+} from './tasks.constants.js';
+import type { BackgroundTaskOptions } from './decorators/background-task.decorator.js';
 import type { CronMetadata } from './decorators/cron.decorator.js';
 import { TasksError, TasksErrorCode } from './tasks.errors.js';
 import type { TaskMetadata } from './decorators/task.decorator.js';
@@ -60,6 +66,12 @@ export class TaskRegistry implements OnModuleInit {
         if (meta) this.add(meta, instance, method, fn as (payload: unknown) => unknown);
         const cron = this.reflector.get<CronMetadata | undefined>(CRON_METADATA, fn as Function);
         if (cron) this.addCron(cron, instance, method, fn as (payload: unknown) => unknown);
+        const background = this.reflector.get<BackgroundTaskOptions | undefined>(
+          BACKGROUND_TASK_METADATA,
+          fn as Function,
+        );
+        if (background)
+          this.addBackground(background, instance, method, fn as (...args: unknown[]) => unknown);
       }
     }
   }
@@ -145,6 +157,32 @@ export class TaskRegistry implements OnModuleInit {
       next: (after) => pattern.nextRun(after),
     });
   }
+
+  /**
+   * A `@BackgroundTask()` method: its task runs the original method with the stored arguments, and
+   * the instance's method is replaced by one that enqueues (see {@link backgroundCalls}).
+   */
+  private addBackground(
+    options: BackgroundTaskOptions,
+    instance: object,
+    method: string,
+    fn: (...args: unknown[]) => unknown,
+  ): void {
+    const owner = `${instance.constructor.name}.${method}`;
+    const name = options.name ?? `background:${owner}`;
+    this.add(
+      { name, queue: options.queue, attempts: options.attempts, backoff: options.backoff },
+      instance,
+      method,
+      (args) => fn.apply(instance, Array.isArray(args) ? args : []),
+      true,
+    );
+    this.background.push({ instance, method, name, options });
+  }
+
+  /** The `@BackgroundTask()` methods found, for the queue to replace with enqueuing ones. */
+  readonly background: { instance: object; method: string; name: string; options: BackgroundTaskOptions }[] =
+    [];
 
   /** Every `@Cron()` schedule. */
   get crons(): readonly CronSchedule[] {

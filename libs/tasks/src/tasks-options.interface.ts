@@ -42,6 +42,12 @@ export interface TasksModuleOptions {
   pollIntervalMs?: number;
   /** On shutdown, how long running jobs may take to finish before their leases are released. @default 10000 */
   shutdownTimeoutMs?: number;
+  /** How long completed and cancelled jobs are kept (result and all) before they are deleted. @default 604800000 (7 days) */
+  keepCompletedMs?: number;
+  /** How long dead jobs are kept for inspection and redrive before they are deleted. @default 2592000000 (30 days) */
+  keepDeadMs?: number;
+  /** How often a worker deletes expired finished jobs (in batches of 1000). @default 60000 */
+  cleanupIntervalMs?: number;
   /** The permission the operations API (`/_kwik/tasks`) requires of the principal. @default 'tasks:admin' */
   adminPermission?: string;
 }

@@ -8,3 +8,5 @@ export const TASK_METADATA = 'kwik:tasks:task';
 export const TASKS_CHANNEL = 'kwik_jobs';
 /** Metadata key of `@Cron()`. */
 export const CRON_METADATA = 'kwik:tasks:cron';
+/** Metadata key of `@BackgroundTask()`. */
+export const BACKGROUND_TASK_METADATA = 'kwik:tasks:background';

@@ -4,7 +4,7 @@ import { RequestContext } from '@kwik/core';
 import { TransactionManager } from '@kwik/database';
 import { TaskQueue, TaskWorker, TasksError } from '@kwik/tasks';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.js';
-import { Seen, startTasksApp, until } from './fixtures/tasks-app.js';
+import { Handlers, Seen, startTasksApp, until } from './fixtures/tasks-app.js';
 
 describe('tasks on PostgreSQL', () => {
   let db: TestDatabase;
@@ -149,6 +149,45 @@ describe('tasks on PostgreSQL', () => {
     await until(async () => (await state(id)) === 'completed', 'the orphan completed');
     expect((await queue.job(id))!.attempts).toBe(2);
     expect(app.get(TaskWorker).stats.reclaimed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('turns a @BackgroundTask() call into a job that runs the method with its arguments', async () => {
+    const handlers = app.get(Handlers);
+    const context = app.get(RequestContext);
+    const job = (await context.run({ requestId: 'req-bg' }, () =>
+      handlers.rebuild('acme', 3),
+    )) as unknown as { id: string };
+    expect(job.id).toMatch(/^\d+$/);
+    await until(async () => (await state(job.id)) === 'completed', 'the background job');
+    expect(seen.of('rebuild').at(-1)).toMatchObject({ payload: ['acme', 3], requestId: 'req-bg' });
+    expect((await queue.job(job.id))!).toMatchObject({
+      name: 'background:Handlers.rebuild',
+      queue: 'serial',
+      result: 'rebuilt acme ×3',
+    });
+  });
+
+  it('deletes finished jobs after their retention, keeping the rest', async () => {
+    const manager = app.get(TransactionManager).manager;
+    const old = await queue.enqueue('greet', { name: 'Old', times: 1 }, { delay: 3_600_000 });
+    const oldDead = await queue.enqueue('greet', { name: 'Old dead', times: 1 }, { delay: 3_600_000 });
+    const recentDead = await queue.enqueue('greet', { name: 'Recent dead', times: 1 }, { delay: 3_600_000 });
+    await manager.query(
+      `UPDATE "kwik_jobs" SET "state" = 'completed', "finishedAt" = now() - interval '8 days' WHERE "id" = $1`,
+      [old.id],
+    );
+    await manager.query(
+      `UPDATE "kwik_jobs" SET "state" = 'dead', "finishedAt" = now() - interval '31 days' WHERE "id" = $1`,
+      [oldDead.id],
+    );
+    await manager.query(
+      `UPDATE "kwik_jobs" SET "state" = 'dead', "finishedAt" = now() - interval '8 days' WHERE "id" = $1`,
+      [recentDead.id],
+    );
+    expect(await app.get(TaskWorker).cleanup()).toBeGreaterThanOrEqual(2);
+    expect(await queue.job(old.id)).toBeUndefined();
+    expect(await queue.job(oldDead.id)).toBeUndefined();
+    expect((await queue.job(recentDead.id))!.state).toBe('dead');
   });
 
   it.each([

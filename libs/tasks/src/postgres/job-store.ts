@@ -205,6 +205,23 @@ export const JobStore = {
     );
   },
 
+  /** Deletes up to `batch` finished jobs past their retention; returns how many. */
+  async cleanup(db: Queryable, keepCompletedMs: number, keepDeadMs: number, batch = 1000): Promise<number> {
+    const rows = rowsOf<{ id: string }>(
+      await db.query(
+        `DELETE FROM "kwik_jobs" WHERE "id" IN (
+           SELECT "id" FROM "kwik_jobs"
+            WHERE "finishedAt" IS NOT NULL
+              AND (("state" IN ('completed', 'cancelled') AND "finishedAt" < now() - $1 * interval '1 millisecond')
+                OR ("state" = 'dead' AND "finishedAt" < now() - $2 * interval '1 millisecond'))
+            LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING "id"`,
+        [keepCompletedMs, keepDeadMs, batch],
+      ),
+    );
+    return rows.length;
+  },
+
   /** One job by id. */
   async get(db: Queryable, id: string): Promise<JobRow | undefined> {
     const rows: JobRow[] = await db.query(

@@ -36,6 +36,8 @@ export interface TaskWorkerStats {
   retried: number;
   dead: number;
   reclaimed: number;
+  /** Finished jobs deleted after their retention. */
+  deleted: number;
 }
 
 /**
@@ -59,7 +61,14 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private listener: ListenClient | undefined;
   private stopping = false;
   private started = false;
-  readonly stats: TaskWorkerStats = { claimed: 0, completed: 0, retried: 0, dead: 0, reclaimed: 0 };
+  readonly stats: TaskWorkerStats = {
+    claimed: 0,
+    completed: 0,
+    retried: 0,
+    dead: 0,
+    reclaimed: 0,
+    deleted: 0,
+  };
 
   constructor(
     @Inject(TASKS_RESOLVED_OPTIONS) private readonly options: ResolvedTasksOptions,
@@ -87,6 +96,7 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
     this.timers.push(
       setInterval(() => this.poll(), this.options.pollIntervalMs).unref(),
       setInterval(() => void this.heartbeat(), this.options.heartbeatMs).unref(),
+      setInterval(() => void this.cleanup(), this.options.cleanupIntervalMs).unref(),
     );
     this.poll();
   }
@@ -265,6 +275,23 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.error(
         `Job ${job.id} (${job.name}) is dead after ${job.attempts} attempt(s)${permanent ? ' (not retried)' : ''}: ${e.message}`,
       );
+    }
+  }
+
+  /** Deletes finished jobs past their retention (a batch per interval). */
+  async cleanup(): Promise<number> {
+    if (this.stopping) return 0;
+    try {
+      const n = await JobStore.cleanup(
+        this.dataSource,
+        this.options.keepCompletedMs,
+        this.options.keepDeadMs,
+      );
+      this.stats.deleted += n;
+      return n;
+    } catch (error) {
+      this.logger.warn(`Deleting expired finished jobs failed: ${String(error)}`);
+      return 0;
     }
   }
 
