@@ -167,6 +167,34 @@ describe('tasks on PostgreSQL', () => {
     });
   });
 
+  it('reconnects after its database connections are cut (as by a database restart) and goes on', async () => {
+    const { Client } = await import('pg');
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      expect(killed.rowCount).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    // The pool replaces its broken connections; the LISTEN connection is opened again.
+    let id: string | undefined;
+    await until(
+      async () => {
+        try {
+          id ??= (await queue.enqueue('greet', { name: 'After the cut', times: 1 })).id;
+          return (await state(id)) === 'completed';
+        } catch {
+          return false;
+        }
+      },
+      'a job after the cut',
+      15_000,
+    );
+  });
+
   it('deletes finished jobs after their retention, keeping the rest', async () => {
     const manager = app.get(TransactionManager).manager;
     const old = await queue.enqueue('greet', { name: 'Old', times: 1 }, { delay: 3_600_000 });
