@@ -1,7 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { RequestContext } from '@kwik/core';
 import { TransactionManager } from '@kwik/database';
-import { JobStore, type JobRow } from './postgres/job-store.js';
+import { JobStore, poolQueryable, type JobRow, type Queryable } from './postgres/job-store.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { TASKS_RESOLVED_OPTIONS } from './tasks.constants.js';
 import { TasksError, TasksErrorCode } from './tasks.errors.js';
 import { TaskRegistry } from './task-registry.js';
@@ -52,7 +54,18 @@ export class TaskQueue implements OnModuleInit {
     private readonly transactions: TransactionManager,
     private readonly context: RequestContext,
     @Inject(TASKS_RESOLVED_OPTIONS) private readonly options: ResolvedTasksOptions,
-  ) {}
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.direct = poolQueryable(dataSource);
+  }
+
+  /** The pool, for statements outside a transaction. */
+  private readonly direct: Queryable;
+
+  /** Inside `TransactionManager.run()`: its transaction; else straight on the pool. */
+  private get db(): Queryable {
+    return this.transactions.inTransaction ? this.transactions.manager : this.direct;
+  }
 
   /** Replaces every `@BackgroundTask()` method (found by the registry) with one that enqueues its call. */
   onModuleInit(): void {
@@ -108,7 +121,7 @@ export class TaskQueue implements OnModuleInit {
           apiVersion: snapshot.apiVersion,
         }
       : null;
-    return JobStore.enqueue(this.transactions.manager, {
+    return JobStore.enqueue(this.db, {
       queue,
       name,
       payload: payload ?? null,
@@ -124,12 +137,12 @@ export class TaskQueue implements OnModuleInit {
 
   /** A job by id (its state, attempts, last error, result), or undefined. */
   job(id: string): Promise<JobRow | undefined> {
-    return JobStore.get(this.transactions.manager, id);
+    return JobStore.get(this.db, id);
   }
 
   /** Puts dead jobs back on their queue with their attempts reset; returns how many were dead. */
   redrive(ids: readonly string[]): Promise<number> {
-    return JobStore.redrive(this.transactions.manager, ids);
+    return JobStore.redrive(this.db, ids);
   }
 
   /** The module's options as resolved (queues, attempts, backoff). */

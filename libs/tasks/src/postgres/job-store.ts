@@ -43,6 +43,18 @@ function rowsOf<T>(result: unknown): T[] {
   return result as T[];
 }
 
+/**
+ * Statements straight on the data source's `pg` pool (TypeORM's query runner costs a connect and
+ * release per statement on top); the data source itself where there is no pool (embedded PGlite).
+ * Only for statements outside any transaction.
+ */
+export function poolQueryable(dataSource: Queryable & { driver: unknown }): Queryable {
+  const pool = (dataSource.driver as { master?: { query?: unknown } }).master;
+  if (typeof pool?.query !== 'function') return dataSource;
+  const query = pool.query as (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
+  return { query: (sql, params) => query.call(pool, sql, params).then((r) => r.rows) };
+}
+
 /** What is inserted for one job. */
 export interface NewJob {
   queue: string;
@@ -168,6 +180,32 @@ export const JobStore = {
       ),
     );
     return rows.length > 0;
+  },
+
+  /**
+   * Marks several jobs done in one statement (a worker flushes the jobs that finished meanwhile);
+   * returns the ids it marked (the others' leases were lost).
+   */
+  async completeMany(
+    db: Queryable,
+    worker: string,
+    done: readonly { id: string; result: unknown }[],
+  ): Promise<Set<string>> {
+    if (done.length === 0) return new Set();
+    const rows = rowsOf<{ id: string }>(
+      await db.query(
+        `UPDATE "kwik_jobs" j SET "state" = 'completed', "result" = d."result", "finishedAt" = now(), "lockedBy" = NULL, "lockedUntil" = NULL
+           FROM (SELECT unnest($2::bigint[]) AS "id", unnest($3::jsonb[]) AS "result") d
+          WHERE j."id" = d."id" AND j."lockedBy" = $1 AND j."state" = 'running'
+         RETURNING j."id"::text AS "id"`,
+        [
+          worker,
+          done.map((d) => d.id),
+          done.map((d) => (d.result === undefined ? null : JSON.stringify(d.result))),
+        ],
+      ),
+    );
+    return new Set(rows.map((r) => r.id));
   },
 
   /**
