@@ -321,11 +321,7 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
   async cleanup(): Promise<number> {
     if (this.stopping) return 0;
     try {
-      const n = await JobStore.cleanup(
-        this.db,
-        this.options.keepCompletedMs,
-        this.options.keepDeadMs,
-      );
+      const n = await JobStore.cleanup(this.db, this.options.keepCompletedMs, this.options.keepDeadMs);
       this.stats.deleted += n;
       return n;
     } catch (error) {
