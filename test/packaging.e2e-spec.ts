@@ -16,17 +16,25 @@ function packedFiles(lib: string): PackResult {
 }
 
 describe('every lib is a publishable package', () => {
-  it.each(['core', 'logging', 'database', 'data', 'auth', 'security', 'tenant', 'cache', 'versioning'])(
-    '@kwik/%s packs compiled JS, types and its README, no specs or sources',
-    (lib) => {
-      const { name, files } = packedFiles(lib);
-      const paths = files.map((f) => f.path);
-      expect(name).toBe(`@kwik/${lib}`);
-      expect(paths).toEqual(
-        expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']),
-      );
-      expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
-      expect(paths.filter((p) => /\.spec\.|tsbuildinfo/.test(p))).toEqual([]);
-    },
-  );
+  it.each([
+    'core',
+    'logging',
+    'database',
+    'data',
+    'auth',
+    'security',
+    'tenant',
+    'cache',
+    'versioning',
+    'tasks',
+  ])('@kwik/%s packs compiled JS, types and its README, no specs or sources', (lib) => {
+    const { name, files } = packedFiles(lib);
+    const paths = files.map((f) => f.path);
+    expect(name).toBe(`@kwik/${lib}`);
+    expect(paths).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']),
+    );
+    expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
+    expect(paths.filter((p) => /\.spec\.|tsbuildinfo/.test(p))).toEqual([]);
+  });
 });

@@ -111,15 +111,20 @@ export class TaskQueue implements OnModuleInit {
     const queue = options.queue ?? task.queue;
     if (!/^[\w.:-]{1,100}$/.test(queue))
       bad(`queue "${queue}" must be 1–100 letters, digits, '.', ':', '_' or '-'`);
-    if (payload !== undefined && JSON.stringify(payload) === undefined) bad('the payload must be JSON');
+    try {
+      if (payload !== undefined && JSON.stringify(payload) === undefined) bad('the payload must be JSON');
+    } catch (error) {
+      if (error instanceof TasksError) throw error;
+      bad(`the payload must be JSON (${(error as Error).message})`);
+    }
     const snapshot = this.context.capture();
+    // Only what identifies the caller: a principal's permissions and session stay with the request.
+    const principal = snapshot.principal
+      ? { id: snapshot.principal.id, ...(snapshot.principal.kind ? { kind: snapshot.principal.kind } : {}) }
+      : undefined;
+    const tenant = snapshot.tenant ? { id: snapshot.tenant.id, slug: snapshot.tenant.slug } : undefined;
     const context = snapshot.requestId
-      ? {
-          requestId: snapshot.requestId,
-          principal: snapshot.principal,
-          tenant: snapshot.tenant,
-          apiVersion: snapshot.apiVersion,
-        }
+      ? { requestId: snapshot.requestId, principal, tenant, apiVersion: snapshot.apiVersion }
       : null;
     return JobStore.enqueue(this.db, {
       queue,
@@ -137,6 +142,10 @@ export class TaskQueue implements OnModuleInit {
 
   /** A job by id (its state, attempts, last error, result), or undefined. */
   job(id: string): Promise<JobRow | undefined> {
+    if (!/^[1-9]\d{0,17}$/.test(id))
+      return Promise.reject(
+        new TasksError(TasksErrorCode.InvalidEnqueue, `job('${id}'): a job id is a positive whole number`),
+      );
     return JobStore.get(this.db, id);
   }
 

@@ -195,6 +195,34 @@ describe('tasks on PostgreSQL', () => {
     );
   });
 
+  it('dead-letters a job whose worker died on its last attempt instead of retrying it forever', async () => {
+    const { id } = await queue.enqueue(
+      'greet',
+      { name: 'Last try', times: 1 },
+      { attempts: 1, runAt: new Date(Date.now() + 3_600_000) },
+    );
+    await app
+      .get(TransactionManager)
+      .manager.query(
+        `UPDATE "kwik_jobs" SET "state" = 'running', "lockedBy" = 'dead-host:2:y', "lockedUntil" = now() - interval '1 second', "attempts" = 1 WHERE "id" = $1`,
+        [id],
+      );
+    await until(async () => (await state(id)) === 'dead', 'the job out of attempts dead');
+    expect((await queue.job(id))!.lastError!.message).toMatch(/lease expired/);
+  });
+
+  it('stores only who enqueued (id, tenant), not the whole principal', async () => {
+    const context = app.get(RequestContext);
+    const { id } = await context.run(
+      {
+        requestId: 'req-who',
+        principal: { id: 'user-1', permissions: ['posts:read'], email: 'a@b.c' } as never,
+      },
+      () => queue.enqueue('greet', { name: 'Who', times: 1 }, { runAt: new Date(Date.now() + 3_600_000) }),
+    );
+    expect((await queue.job(id))!.context).toEqual({ requestId: 'req-who', principal: { id: 'user-1' } });
+  });
+
   it('deletes finished jobs after their retention, keeping the rest', async () => {
     const manager = app.get(TransactionManager).manager;
     const old = await queue.enqueue('greet', { name: 'Old', times: 1 }, { delay: 3_600_000 });

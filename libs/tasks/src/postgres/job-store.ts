@@ -149,11 +149,14 @@ export const JobStore = {
   async reclaimExpired(db: Queryable, queues: readonly string[]): Promise<number> {
     const rows = rowsOf<{ id: string }>(
       await db.query(
-        `UPDATE "kwik_jobs" SET "state" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL,
-              "lastError" = '{"message":"the lease expired: its worker stopped or hung"}'
-        WHERE "id" IN (SELECT "id" FROM "kwik_jobs" WHERE "state" = 'running' AND "lockedUntil" < now()
-                        AND "queue" = ANY($1) FOR UPDATE SKIP LOCKED)
-        RETURNING "id"`,
+        `UPDATE "kwik_jobs"
+            SET "state" = CASE WHEN "attempts" >= "maxAttempts" THEN 'dead' ELSE 'pending' END,
+                "finishedAt" = CASE WHEN "attempts" >= "maxAttempts" THEN now() ELSE NULL END,
+                "lockedBy" = NULL, "lockedUntil" = NULL,
+                "lastError" = '{"message":"the lease expired: its worker stopped or hung"}'
+          WHERE "id" IN (SELECT "id" FROM "kwik_jobs" WHERE "state" = 'running' AND "lockedUntil" < now()
+                          AND "queue" = ANY($1) FOR UPDATE SKIP LOCKED)
+          RETURNING "id"`,
         [queues],
       ),
     );
@@ -276,7 +279,10 @@ export const JobStore = {
     const rows = rowsOf<{ id: string }>(
       await db.query(
         `UPDATE "kwik_jobs" SET "state" = 'pending', "attempts" = 0, "runAt" = now(), "finishedAt" = NULL
-        WHERE "id" = ANY($1::bigint[]) AND "state" = 'dead' RETURNING "id"`,
+        WHERE "id" = ANY($1::bigint[]) AND "state" = 'dead'
+          AND NOT EXISTS (SELECT 1 FROM "kwik_jobs" o WHERE o."queue" = "kwik_jobs"."queue" AND o."dedupKey" = "kwik_jobs"."dedupKey"
+                           AND o."state" IN ('pending', 'running'))
+        RETURNING "id"`,
         [ids],
       ),
     );

@@ -96,6 +96,11 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
         'The kwik_jobs table does not exist: add TasksSchema1796000000000 (from @kwik/tasks) to your migrations and run them.',
       );
     if (!this.options.worker) return;
+    for (const task of this.registry.all)
+      if (!this.options.queues.has(task.queue))
+        this.logger.warn(
+          `Task "${task.name}" goes to queue "${task.queue}", which this process does not work (queues: ${this.queues.join(', ')}): another process must, or its jobs wait`,
+        );
     this.started = true;
     await this.listen();
     this.timers.push(
@@ -109,7 +114,10 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.started) return;
     this.stopping = true;
-    for (const t of this.timers) clearInterval(t);
+    // The heartbeat keeps the draining jobs' leases; the rest stops now.
+    const [poll, heartbeat, cleanup] = this.timers;
+    clearInterval(poll);
+    clearInterval(cleanup);
     this.timers = [];
     this.listener?.release(true);
     this.listener = undefined;
@@ -120,6 +128,7 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
       new Promise((resolve) => (timer = setTimeout(resolve, this.options.shutdownTimeoutMs))),
     ]);
     clearTimeout(timer);
+    clearInterval(heartbeat);
     const left = [...this.running.keys()];
     if (left.length > 0) {
       this.logger.warn(
@@ -223,6 +232,13 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
         extras: { 'kwik:tasks:jobId': job.id },
       };
       result = await this.context.run(snapshot, () => handler.run(payload));
+      try {
+        JSON.stringify(result);
+      } catch (error) {
+        throw new PermanentFailure(
+          `the result of ${job.name} cannot be stored as JSON: ${(error as Error).message}`,
+        );
+      }
     } catch (error) {
       await this.failed(job, error);
       return;
@@ -330,10 +346,10 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  /** Renews the leases of this process's running jobs. */
+  /** Renews the leases of this process's running jobs (also while a shutdown drains them). */
   private async heartbeat(): Promise<void> {
     const ids = [...this.running.keys()];
-    if (ids.length === 0 || this.stopping) return;
+    if (ids.length === 0) return;
     await JobStore.heartbeat(this.db, ids, this.id, this.options.leaseMs).catch((error: unknown) =>
       this.logger.warn(`Renewing leases failed: ${String(error)}`),
     );
