@@ -102,6 +102,24 @@ describe('tasks on PostgreSQL', () => {
     expect(first.deduplicated).toBe(false);
   });
 
+  it('returns the first job to a concurrent enqueue of the same dedup key', async () => {
+    const tx = app.get(TransactionManager);
+    const at = new Date(Date.now() + 60_000);
+    let releaseFirst!: () => void;
+    const held = new Promise<void>((r) => (releaseFirst = r));
+    let firstId: string | undefined;
+    const first = tx.run(async () => {
+      firstId = (await queue.enqueue('greet', { name: 'A', times: 1 }, { dedupKey: 'race', runAt: at })).id;
+      await held; // keep the transaction open while the second enqueue waits on the key
+    });
+    await until(() => firstId !== undefined, 'the first enqueue');
+    const second = queue.enqueue('greet', { name: 'B', times: 1 }, { dedupKey: 'race', runAt: at });
+    await new Promise((r) => setTimeout(r, 100));
+    releaseFirst();
+    await first;
+    expect(await second).toEqual({ id: firstId, deduplicated: true });
+  });
+
   it('runs higher priorities first and delayed jobs only when due', async () => {
     const serialBusy = await queue.enqueue('slow', { label: 'blocker' });
     await until(() => seen.releaseSlow !== undefined, 'the blocker running');
@@ -221,6 +239,20 @@ describe('tasks on PostgreSQL', () => {
       () => queue.enqueue('greet', { name: 'Who', times: 1 }, { runAt: new Date(Date.now() + 3_600_000) }),
     );
     expect((await queue.job(id))!.context).toEqual({ requestId: 'req-who', principal: { id: 'user-1' } });
+  });
+
+  it('refuses payloads that are not JSON and job ids that are not ids', async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(queue.enqueue('greet', circular)).rejects.toThrow(
+      /KWIK_TASKS_INVALID_ENQUEUE.*must be JSON/,
+    );
+    await expect(queue.enqueue('greet', { n: 1n })).rejects.toThrow(
+      /KWIK_TASKS_INVALID_ENQUEUE.*must be JSON/,
+    );
+    await expect(queue.job('abc')).rejects.toThrow(
+      /KWIK_TASKS_INVALID_ENQUEUE.*a job id is a positive whole number/,
+    );
   });
 
   it('deletes finished jobs after their retention, keeping the rest', async () => {

@@ -106,11 +106,20 @@ export const JobStore = {
       ],
     );
     const row = rows[0];
-    if (!row)
-      throw new Error(
-        `kwik_jobs: the job with dedup key "${job.dedupKey}" finished while being enqueued; enqueue again`,
-      );
-    return { id: row.id, deduplicated: !row.inserted };
+    if (row) return { id: row.id, deduplicated: !row.inserted };
+    // Another transaction inserted the key meanwhile: this statement waited for it, then did
+    // nothing, but its snapshot predates that row. A new statement sees it.
+    const [existing] = rowsOf<{ id: string }>(
+      await db.query(
+        `SELECT "id"::text AS "id" FROM "kwik_jobs"
+          WHERE "queue" = $1 AND "dedupKey" = $2 AND "state" IN ('pending', 'running') LIMIT 1`,
+        [job.queue, job.dedupKey],
+      ),
+    );
+    if (existing) return { id: existing.id, deduplicated: true };
+    throw new Error(
+      `kwik_jobs: the job with dedup key "${job.dedupKey}" finished while this one was being enqueued; enqueue again`,
+    );
   },
 
   /**

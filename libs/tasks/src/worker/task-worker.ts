@@ -59,6 +59,8 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly again = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
   private listener: ListenClient | undefined;
+  /** Releases the current LISTEN connection (once). */
+  private dropListener: (() => void) | undefined;
   private stopping = false;
   private started = false;
   readonly stats: TaskWorkerStats = {
@@ -119,8 +121,7 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
     clearInterval(poll);
     clearInterval(cleanup);
     this.timers = [];
-    this.listener?.release(true);
-    this.listener = undefined;
+    this.dropListener?.();
     const all = Promise.all([...this.running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -144,24 +145,34 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private async listen(attempt = 1): Promise<void> {
     const pool = (this.dataSource.driver as { master?: { connect?: () => Promise<ListenClient> } }).master;
     if (typeof pool?.connect !== 'function') return; // embedded PGlite: the poll alone
+    let client: ListenClient | undefined;
+    let released = false;
+    // Every path gives the connection back exactly once (a leaked one would hold the pool's end forever).
+    const drop = () => {
+      if (released || !client) return;
+      released = true;
+      if (this.listener === client) this.listener = undefined;
+      client.release(true);
+    };
     try {
-      const client = await pool.connect();
+      client = await pool.connect();
+      this.dropListener = drop;
       client.on('notification', (m) => {
         if (m.channel === TASKS_CHANNEL && m.payload && this.options.queues.has(m.payload))
           this.tick(m.payload);
       });
       client.on('error', (error) => {
+        drop();
         if (this.stopping) return;
         this.logger.warn(`LISTEN connection lost (${error.message}); reconnecting`);
-        if (this.listener === client) this.listener = undefined;
-        client.release(true);
         void this.listen();
       });
       await client.query(`LISTEN ${TASKS_CHANNEL}`);
-      if (this.stopping) return client.release(true);
+      if (this.stopping) return drop();
       this.listener = client;
       if (attempt > 1) this.poll(); // catch up on what was enqueued meanwhile
     } catch (error) {
+      drop();
       if (this.stopping) return;
       const wait = backoffDelay(attempt, { ...DEFAULT_BACKOFF, delayMs: 500, maxDelayMs: 30_000 });
       this.logger.warn(`LISTEN failed (${String(error)}); retrying in ${wait} ms, polling meanwhile`);
