@@ -112,7 +112,10 @@ export class TaskQueue implements OnModuleInit {
     if (!/^[\w.:-]{1,100}$/.test(queue))
       bad(`queue "${queue}" must be 1–100 letters, digits, '.', ':', '_' or '-'`);
     try {
-      if (payload !== undefined && JSON.stringify(payload) === undefined) bad('the payload must be JSON');
+      const json = payload === undefined ? 'null' : JSON.stringify(payload);
+      if (json === undefined) bad('the payload must be JSON');
+      if (json.replaceAll('\\\\', '').includes('\\u0000'))
+        bad('the payload must be JSON that PostgreSQL can store (no NUL character \\u0000)');
     } catch (error) {
       if (error instanceof TasksError) throw error;
       bad(`the payload must be JSON (${(error as Error).message})`);

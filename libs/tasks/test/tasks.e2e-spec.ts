@@ -241,6 +241,30 @@ describe('tasks on PostgreSQL', () => {
     expect((await queue.job(id))!.context).toEqual({ requestId: 'req-who', principal: { id: 'user-1' } });
   });
 
+  it('redrives one dead job per dedup key, none while a live job holds the key', async () => {
+    const manager = app.get(TransactionManager).manager;
+    const later = { dedupKey: 'nightly', runAt: new Date(Date.now() + 3_600_000) };
+    const a = await queue.enqueue('greet', { name: 'A', times: 1 }, later);
+    await manager.query(`UPDATE "kwik_jobs" SET "state" = 'dead', "finishedAt" = now() WHERE "id" = $1`, [
+      a.id,
+    ]);
+    const b = await queue.enqueue('greet', { name: 'B', times: 1 }, later);
+    await manager.query(`UPDATE "kwik_jobs" SET "state" = 'dead', "finishedAt" = now() WHERE "id" = $1`, [
+      b.id,
+    ]);
+    const live = await queue.enqueue('greet', { name: 'C', times: 1 }, later);
+    expect(await queue.redrive([a.id, b.id])).toBe(0); // C holds the key
+    await manager.query(
+      `UPDATE "kwik_jobs" SET "state" = 'cancelled', "finishedAt" = now() WHERE "id" = $1`,
+      [live.id],
+    );
+    expect(await queue.redrive([a.id, b.id])).toBe(1); // one per key, no unique violation
+    expect([(await queue.job(a.id))!.state, (await queue.job(b.id))!.state].sort()).toEqual([
+      'dead',
+      'pending',
+    ]);
+  });
+
   it('refuses payloads that are not JSON and job ids that are not ids', async () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;

@@ -101,6 +101,13 @@ export class TasksAdminController {
   private async conflict(id: string, needed: string, verb: string): Promise<ProblemException> {
     const job = await JobStore.get(this.transactions.manager, id);
     if (!job) return notFound(id);
+    if (job.state === needed && job.dedupKey !== null)
+      return new ProblemException({
+        status: 409,
+        kind: ProblemKind.Conflict,
+        title: 'Conflict',
+        detail: `Job ${id} is ${job.state}, but another pending or running job holds its dedup key "${job.dedupKey}": ${verb === 'redriven' ? 'redrive it' : 'try again'} when that one has finished.`,
+      });
     return new ProblemException({
       status: 409,
       kind: ProblemKind.Conflict,

@@ -155,8 +155,8 @@ export const JobStore = {
    * Puts back the running jobs of `queues` whose lease expired (their worker died or hung) so they
    * are claimed again; returns how many. Their attempt stays counted.
    */
-  async reclaimExpired(db: Queryable, queues: readonly string[]): Promise<number> {
-    const rows = rowsOf<{ id: string }>(
+  async reclaimExpired(db: Queryable, queues: readonly string[]): Promise<{ pending: number; dead: number }> {
+    const rows = rowsOf<{ id: string; state: string }>(
       await db.query(
         `UPDATE "kwik_jobs"
             SET "state" = CASE WHEN "attempts" >= "maxAttempts" THEN 'dead' ELSE 'pending' END,
@@ -165,11 +165,12 @@ export const JobStore = {
                 "lastError" = '{"message":"the lease expired: its worker stopped or hung"}'
           WHERE "id" IN (SELECT "id" FROM "kwik_jobs" WHERE "state" = 'running' AND "lockedUntil" < now()
                           AND "queue" = ANY($1) FOR UPDATE SKIP LOCKED)
-          RETURNING "id"`,
+          RETURNING "id", "state"`,
         [queues],
       ),
     );
-    return rows.length;
+    const dead = rows.filter((r) => r.state === 'dead').length;
+    return { pending: rows.length - dead, dead };
   },
 
   /** Renews the leases of `ids` still held by `worker`. */
@@ -288,9 +289,12 @@ export const JobStore = {
     const rows = rowsOf<{ id: string }>(
       await db.query(
         `UPDATE "kwik_jobs" SET "state" = 'pending', "attempts" = 0, "runAt" = now(), "finishedAt" = NULL
-        WHERE "id" = ANY($1::bigint[]) AND "state" = 'dead'
-          AND NOT EXISTS (SELECT 1 FROM "kwik_jobs" o WHERE o."queue" = "kwik_jobs"."queue" AND o."dedupKey" = "kwik_jobs"."dedupKey"
-                           AND o."state" IN ('pending', 'running'))
+        WHERE "id" IN (
+                SELECT DISTINCT ON ("queue", COALESCE("dedupKey", "id"::text)) "id" FROM "kwik_jobs" d
+                 WHERE d."id" = ANY($1::bigint[]) AND d."state" = 'dead'
+                   AND NOT EXISTS (SELECT 1 FROM "kwik_jobs" o WHERE o."queue" = d."queue" AND o."dedupKey" = d."dedupKey"
+                                    AND o."state" IN ('pending', 'running'))
+                 ORDER BY "queue", COALESCE("dedupKey", "id"::text), "id")
         RETURNING "id"`,
         [ids],
       ),

@@ -183,10 +183,16 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private poll(): void {
     if (this.stopping) return;
     JobStore.reclaimExpired(this.db, this.queues).then(
-      (n) => {
-        if (n > 0) {
-          this.stats.reclaimed += n;
-          this.logger.warn(`${n} job(s) whose worker stopped were put back on their queue`);
+      ({ pending, dead }) => {
+        if (pending > 0) {
+          this.stats.reclaimed += pending;
+          this.logger.warn(`${pending} job(s) whose worker stopped were put back on their queue`);
+        }
+        if (dead > 0) {
+          this.stats.dead += dead;
+          this.logger.error(
+            `${dead} job(s) whose worker stopped on their last attempt are dead (lease expired)`,
+          );
         }
       },
       (error: unknown) => this.logger.warn(`Reclaiming expired leases failed: ${String(error)}`),
@@ -244,7 +250,12 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
       };
       result = await this.context.run(snapshot, () => handler.run(payload));
       try {
-        JSON.stringify(result);
+        if (
+          JSON.stringify(result ?? null)
+            .replaceAll('\\\\', '')
+            .includes('\\u0000')
+        )
+          throw new Error('it contains a NUL character (\\u0000)');
       } catch (error) {
         throw new PermanentFailure(
           `the result of ${job.name} cannot be stored as JSON: ${(error as Error).message}`,
