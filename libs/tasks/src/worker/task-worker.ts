@@ -250,11 +250,7 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
       };
       result = await this.context.run(snapshot, () => handler.run(payload));
       try {
-        if (
-          JSON.stringify(result ?? null)
-            .replaceAll('\\\\', '')
-            .includes('\\u0000')
-        )
+        if ((JSON.stringify(result ?? null) ?? 'null').replaceAll('\\\\', '').includes('\\u0000'))
           throw new Error('it contains a NUL character (\\u0000)');
       } catch (error) {
         throw new PermanentFailure(
