@@ -6,9 +6,9 @@ import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { KwikModule } from '@kwik/core';
-import { DatabaseModule } from '@kwik/database';
+import { DatabaseModule, TransactionManager } from '@kwik/database';
+import { enqueueAndDrain } from '../lib/tasks-load.mjs';
 import { Task, TaskQueue, TasksModule, TasksSchema1796000000000, TaskWorker } from '@kwik/tasks';
-import { TransactionManager } from '@kwik/database';
 
 const JOBS = Number(process.env.JOBS ?? 20000);
 const ENQUEUERS = Number(process.env.ENQUEUERS ?? 32);
@@ -45,25 +45,11 @@ await manager.query(`DELETE FROM "kwik_jobs"`);
 const queue = app.get(TaskQueue);
 const worker = app.get(TaskWorker);
 const before = worker.stats.completed;
-const latencies = [];
-let next = 0;
-const t0 = performance.now();
-await Promise.all(
-  Array.from({ length: ENQUEUERS }, async () => {
-    while (next < JOBS) {
-      next++;
-      const s = performance.now();
-      await queue.enqueue('bench.noop', { n: next });
-      latencies.push(performance.now() - s);
-    }
-  }),
-);
-const deadline = Date.now() + 300_000;
-while (worker.stats.completed - before < JOBS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-const ms = performance.now() - t0;
-latencies.sort((a, b) => a - b);
-const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-console.log(
-  JSON.stringify({ jobs: worker.stats.completed - before, ms, jobsPerSec: ((worker.stats.completed - before) / ms) * 1000, enqueueP50Ms: q(0.5), enqueueP99Ms: q(0.99) }),
-);
+const result = await enqueueAndDrain({
+  jobs: JOBS,
+  enqueuers: ENQUEUERS,
+  enqueue: (n) => queue.enqueue('bench.noop', { n }),
+  completed: () => worker.stats.completed - before,
+});
+console.log(JSON.stringify(result));
 await app.close();

@@ -32,6 +32,7 @@ export { Public } from './http/public-route.decorator.js';
 export { TenantOptional } from './http/tenant-optional.decorator.js';
 export { RouteAccess, type AuthenticationRule, type RouteTarget } from './http/route-access.js';
 export { RouteMemo } from './http/route-memo.js';
+export { grantsPermission, requirePermission } from './http/require-permission.js';
 export { OpenApiVariants, type OpenApiVariant } from './http/openapi-variants.js';
 
 export { KwikValidationPipe } from './validation/kwik-validation.pipe.js';

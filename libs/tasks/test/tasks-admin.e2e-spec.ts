@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createKwikApp } from '@kwik/core';
 import { TaskQueue } from '@kwik/tasks';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.js';
+import { bootFixtureApp, type BootedApp } from '../../../test/support/boot-app.js';
 import { Seen, tasksHttpModule, until } from './fixtures/tasks-app.js';
 
 describe('tasks operations API (/_kwik/tasks)', () => {
-  let db: TestDatabase;
+  let booted: BootedApp;
   let app: NestFastifyApplication;
   let base: string;
   let queue: TaskQueue;
@@ -17,17 +16,12 @@ describe('tasks operations API (/_kwik/tasks)', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('tasks_admin');
-    process.env.LOG_LEVEL = 'silent';
-    app = await createKwikApp(tasksHttpModule(db.url), { handleSignals: false, nest: { logger: false } });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    booted = await bootFixtureApp('tasks_admin', tasksHttpModule);
+    ({ app, baseUrl: base } = booted);
     queue = app.get(TaskQueue);
   });
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-    delete process.env.LOG_LEVEL;
+    await booted?.close();
   });
 
   it('counts jobs by queue and state, delayed ones apart', async () => {

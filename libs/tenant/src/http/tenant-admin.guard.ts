@@ -1,5 +1,5 @@
 import { Inject, Injectable, type CanActivate } from '@nestjs/common';
-import { ProblemException, ProblemKind, RequestContext } from '@kwik/core';
+import { RequestContext, requirePermission } from '@kwik/core';
 import { TENANCY_CONFIG } from '../tenant.constants.js';
 import type { TenancyConfig } from '../tenancy-config.js';
 
@@ -16,23 +16,10 @@ export class TenantAdminGuard implements CanActivate {
 
   canActivate(): boolean {
     const permission = this.config.admin.permission;
-    const principal = this.context.principal;
-    if (!principal)
-      throw new ProblemException({
-        status: 401,
-        kind: ProblemKind.Unauthorized,
-        title: 'Unauthorized',
-        detail: 'Sign in first.',
-      });
-    const granted = principal.permissions ?? [];
-    const resource = permission.split(':')[0];
-    if (granted.includes(permission) || granted.includes('*') || granted.includes(`${resource}:*`))
-      return true;
-    throw new ProblemException({
-      status: 403,
-      kind: ProblemKind.Forbidden,
-      title: 'Forbidden',
-      detail: `Managing organizations requires the permission ${permission}.`,
-    });
+    return requirePermission(
+      this.context.principal,
+      permission,
+      `Managing organizations requires the permission ${permission}.`,
+    );
   }
 }

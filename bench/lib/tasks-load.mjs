@@ -1,0 +1,28 @@
+// The measured part of a tasks benchmark runner (bench/servers/tasks-*.mjs): `jobs` enqueues from
+// `enqueuers` concurrent loops, then wait (bounded) until `completed()` reaches `jobs`; returns
+// { jobs, ms, jobsPerSec, enqueueP50Ms, enqueueP99Ms } (from the first enqueue to the last completion).
+const WAIT_LIMIT_MS = 300_000;
+
+export async function enqueueAndDrain({ jobs, enqueuers, enqueue, completed }) {
+  const latencies = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: enqueuers }, async () => {
+      while (next < jobs) {
+        next++;
+        const s = performance.now();
+        await enqueue(next);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  const deadline = Date.now() + WAIT_LIMIT_MS;
+  const finished = () => completed() >= jobs || Date.now() >= deadline;
+  while (!finished()) await new Promise((r) => setTimeout(r, 5));
+  const ms = performance.now() - t0;
+  latencies.sort((a, b) => a - b);
+  const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  const done = completed();
+  return { jobs: done, ms, jobsPerSec: (done / ms) * 1000, enqueueP50Ms: q(0.5), enqueueP99Ms: q(0.99) };
+}
