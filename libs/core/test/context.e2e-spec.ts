@@ -36,6 +36,33 @@ describe('request context outside HTTP', () => {
     expect(restored).toEqual({ requestId: 'job-1', userId: 'u1', tenantId: 't1', attempt: 2 });
     expect(ctx.run({}, () => ctx.requestId)).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('carries the job a context runs onto every log line and into a capture', () => {
+    const moduleRef = Test.createTestingModule({ imports: [KwikModule.forRoot()] }).compile();
+    return moduleRef.then((ref) => {
+      const ctx = ref.get(RequestContext);
+      const seen = ctx.run({ requestId: 'req-9', jobId: '42' }, () => ({
+        jobId: ctx.jobId,
+        fields: ctx.logFields(),
+        snapshot: ctx.capture(),
+      }));
+      expect(seen.jobId).toBe('42');
+      expect(seen.fields).toEqual({ requestId: 'req-9', jobId: '42' });
+      expect(seen.snapshot).toMatchObject({ requestId: 'req-9', jobId: '42' });
+      // Outside a job: no jobId key at all.
+      expect(ctx.run({ requestId: 'req-10' }, () => [ctx.jobId, ctx.logFields(), ctx.capture()])).toEqual([
+        undefined,
+        { requestId: 'req-10' },
+        {
+          requestId: 'req-10',
+          ip: undefined,
+          principal: undefined,
+          tenant: undefined,
+          apiVersion: undefined,
+        },
+      ]);
+    });
+  });
 });
 
 describe('configuration at boot', () => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   DataSource,
@@ -39,6 +39,8 @@ export interface TransactionOptions {
  */
 @Injectable()
 export class TransactionManager {
+  private readonly logger = new Logger('KwikDatabase');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scope: TransactionScope,
@@ -52,6 +54,25 @@ export class TransactionManager {
   /** True inside `run()` while its transaction is open. */
   get inTransaction(): boolean {
     return this.scope.current() !== undefined;
+  }
+
+  /**
+   * Runs `fn` once the current transaction has committed — never when it rolls back; outside a
+   * transaction, now. Inside `run()` the outermost `run()` awaits the callbacks, in order, after
+   * COMMIT and before it resolves; a callback that throws is logged (the transaction stays
+   * committed) and the next one still runs. For work that must not happen unless the data is
+   * there: relaying an outbox, publishing an event, purging a cache.
+   *
+   * @example
+   * await this.tx.run(async (em) => {
+   *   await em.save(order);
+   *   this.tx.afterCommit(() => this.events.publish('order.placed', order.id));
+   * });
+   */
+  afterCommit(fn: () => unknown): void {
+    const tx = this.scope.current();
+    if (tx) tx.afterCommit.push(fn);
+    else void this.runAfterCommit([fn]);
   }
 
   /** A repository bound to {@link manager}: transactional inside `run()`. */
@@ -79,11 +100,27 @@ export class TransactionManager {
       options.isolation ??
       (this.dataSource.options.isolationLevel as TransactionIsolation | undefined) ??
       'READ COMMITTED';
+    const afterCommit: (() => unknown)[] = [];
     const work = (manager: EntityManager): Promise<T> =>
-      this.scope.run({ manager, isolation }, () => fn(manager));
+      this.scope.run({ manager, isolation, afterCommit }, () => fn(manager));
     // Without an explicit level TypeORM applies the data source's own and sends no extra SET statement.
-    return options.isolation
+    const result = await (options.isolation
       ? this.dataSource.transaction(options.isolation, work)
-      : this.dataSource.transaction(work);
+      : this.dataSource.transaction(work));
+    if (afterCommit.length > 0) await this.runAfterCommit(afterCommit);
+    return result;
+  }
+
+  private async runAfterCommit(callbacks: readonly (() => unknown)[]): Promise<void> {
+    for (const fn of callbacks) {
+      try {
+        await fn();
+      } catch (error) {
+        this.logger.error(
+          `An afterCommit callback failed (the transaction is committed): ${error instanceof Error ? error.message : String(error)}`,
+          error instanceof Error ? error.stack : undefined,
+        );
+      }
+    }
   }
 }

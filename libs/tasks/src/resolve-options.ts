@@ -1,9 +1,13 @@
 import { DEFAULT_BACKOFF, type ResolvedBackoff } from './backoff.js';
-import type { BackoffOptions, TasksModuleOptions } from './tasks-options.interface.js';
+import type { BackoffOptions, BullmqRedisOptions, TasksModuleOptions } from './tasks-options.interface.js';
 import { TasksError, TasksErrorCode } from './tasks.errors.js';
 
 export interface ResolvedTasksOptions {
-  readonly driver: 'postgres';
+  readonly driver: 'postgres' | 'bullmq';
+  /** The `bullmq` driver's Redis (a URL or ioredis options); undefined with `postgres`. */
+  readonly redis: string | BullmqRedisOptions | undefined;
+  /** The `bullmq` driver's key prefix. */
+  readonly prefix: string;
   readonly queues: ReadonlyMap<string, { concurrency: number }>;
   readonly worker: boolean;
   readonly attempts: number;
@@ -52,8 +56,20 @@ export function resolveBackoff(
 
 export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedTasksOptions {
   const driver = options.driver ?? 'postgres';
-  if (driver !== 'postgres')
-    fail(`driver "${String(driver)}" is not available: use 'postgres' (the BullMQ driver is not built yet)`);
+  if (driver !== 'postgres' && driver !== 'bullmq')
+    fail(`driver must be 'postgres' or 'bullmq', got ${JSON.stringify(driver)}`);
+  const redis = options.redis;
+  if (driver === 'bullmq') {
+    if (redis === undefined || redis === '')
+      fail("driver 'bullmq' needs `redis`: a redis:// URL (e.g. process.env.REDIS_URL) or ioredis options");
+    if (typeof redis === 'string' && !/^rediss?:\/\//.test(redis))
+      fail(`redis must be a redis:// or rediss:// URL, got "${redis}"`);
+    if (typeof redis !== 'string' && (redis === null || typeof redis !== 'object'))
+      fail('redis must be a redis:// URL or an object of ioredis options');
+  } else if (redis !== undefined) fail("`redis` is for driver 'bullmq' only (this module uses 'postgres')");
+  const prefix = options.prefix ?? 'kwik';
+  if (typeof prefix !== 'string' || !/^[\w.-]{1,50}$/.test(prefix))
+    fail(`prefix must be 1–50 letters, digits, '.', '_' or '-', got ${JSON.stringify(prefix)}`);
   const concurrency = positiveInt(options.concurrency ?? 5, 'concurrency', 1000);
   const queues = new Map<string, { concurrency: number }>();
   for (const [name, q] of Object.entries(options.queues ?? { default: {} })) {
@@ -69,6 +85,8 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
     fail(`leaseMs must be at least 1000 (a lease renewed every third of it), got ${leaseMs}`);
   return {
     driver,
+    redis: driver === 'bullmq' ? redis : undefined,
+    prefix,
     queues,
     worker: options.worker ?? true,
     attempts: positiveInt(options.attempts ?? 5, 'attempts', 1000),
@@ -85,7 +103,7 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
 }
 
 function adminPermission(value: unknown): string {
-  const permission = value ?? 'tasks:admin';
+  const permission = value ?? 'tasks:manage';
   if (typeof permission !== 'string' || !/^[\w.-]+:[\w.*-]+$/.test(permission))
     fail(`adminPermission must look like "resource:action", got ${String(value)}`);
   return permission;

@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { RequestContext } from '@kwik/core';
 import { TransactionManager } from '@kwik/database';
-import { JobStore, poolQueryable, type JobRow, type Queryable } from './postgres/job-store.js';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { JobRow } from './postgres/job-store.js';
+import { TaskBackend, type EnqueuedJob } from './backend/task-backend.js';
 import { TASKS_RESOLVED_OPTIONS } from './tasks.constants.js';
 import { TasksError, TasksErrorCode } from './tasks.errors.js';
 import { TaskRegistry } from './task-registry.js';
@@ -28,12 +27,7 @@ export interface EnqueueOptions {
   queue?: string;
 }
 
-/** What `enqueue()` answers. */
-export interface EnqueuedJob {
-  readonly id: string;
-  /** True when a pending or running job with the same dedup key was returned instead of a new one. */
-  readonly deduplicated: boolean;
-}
+export type { EnqueuedJob } from './backend/task-backend.js';
 
 /**
  * Puts jobs on the queue. Inside `TransactionManager.run()` the job is written in that transaction:
@@ -54,18 +48,8 @@ export class TaskQueue implements OnModuleInit {
     private readonly transactions: TransactionManager,
     private readonly context: RequestContext,
     @Inject(TASKS_RESOLVED_OPTIONS) private readonly options: ResolvedTasksOptions,
-    @InjectDataSource() dataSource: DataSource,
-  ) {
-    this.direct = poolQueryable(dataSource);
-  }
-
-  /** The pool, for statements outside a transaction. */
-  private readonly direct: Queryable;
-
-  /** Inside `TransactionManager.run()`: its transaction; else straight on the pool. */
-  private get db(): Queryable {
-    return this.transactions.inTransaction ? this.transactions.manager : this.direct;
-  }
+    private readonly backend: TaskBackend,
+  ) {}
 
   /** Replaces every `@BackgroundTask()` method (found by the registry) with one that enqueues its call. */
   onModuleInit(): void {
@@ -129,32 +113,42 @@ export class TaskQueue implements OnModuleInit {
     const context = snapshot.requestId
       ? { requestId: snapshot.requestId, principal, tenant, apiVersion: snapshot.apiVersion }
       : null;
-    return JobStore.enqueue(this.db, {
-      queue,
-      name,
-      payload: payload ?? null,
-      priority,
-      runAt: options.runAt ?? null,
-      delayMs: Math.round(delay),
-      maxAttempts: attempts,
-      backoff: resolveBackoff(options.backoff, task.backoff, `enqueue('${name}')`),
-      dedupKey: options.dedupKey ?? null,
-      context,
-    });
+    if (this.options.driver === 'bullmq' && priority > 0)
+      bad(
+        `priority ${priority}: the bullmq driver runs jobs without a priority first, so only priorities ≤ 0 keep their order there (use 0 for the most urgent jobs and negative numbers for later ones)`,
+      );
+    return this.backend.enqueue(
+      {
+        queue,
+        name,
+        payload: payload ?? null,
+        priority,
+        runAt: options.runAt ?? null,
+        delayMs: Math.round(delay),
+        maxAttempts: attempts,
+        backoff: resolveBackoff(options.backoff, task.backoff, `enqueue('${name}')`),
+        dedupKey: options.dedupKey ?? null,
+        context,
+      },
+      this.transactions.inTransaction ? this.transactions.manager : undefined,
+    );
   }
 
   /** A job by id (its state, attempts, last error, result), or undefined. */
   job(id: string): Promise<JobRow | undefined> {
-    if (!/^[1-9]\d{0,17}$/.test(id))
+    if (!this.backend.isJobId(id))
       return Promise.reject(
-        new TasksError(TasksErrorCode.InvalidEnqueue, `job('${id}'): a job id is a positive whole number`),
+        new TasksError(
+          TasksErrorCode.InvalidEnqueue,
+          `job('${id}'): a job id of the ${this.options.driver} driver is ${this.backend.jobIdFormat}`,
+        ),
       );
-    return JobStore.get(this.db, id);
+    return this.backend.get(id);
   }
 
   /** Puts dead jobs back on their queue with their attempts reset; returns how many were dead. */
   redrive(ids: readonly string[]): Promise<number> {
-    return JobStore.redrive(this.db, ids);
+    return this.backend.redrive(ids.filter((id) => this.backend.isJobId(id)));
   }
 
   /** The module's options as resolved (queues, attempts, backoff). */

@@ -10,6 +10,17 @@ export interface BackoffOptions {
   jitter?: boolean;
 }
 
+/** ioredis connection options (the subset most apps set; any other ioredis option is passed on). */
+export interface BullmqRedisOptions {
+  host?: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  db?: number;
+  tls?: object;
+  [option: string]: unknown;
+}
+
 /** Options of one queue. */
 export interface QueueOptions {
   /** Jobs of this queue run at once in this process. @default the module's `concurrency` */
@@ -20,9 +31,18 @@ export interface QueueOptions {
 export interface TasksModuleOptions {
   /**
    * Where jobs live. `postgres`: Kwik's own queue in the app's database (a `kwik_jobs` table, made by
-   * the `TasksSchema` migration). @default 'postgres'
+   * the `TasksSchema` migration). `bullmq`: BullMQ queues on Redis (`redis` required; the `bullmq`
+   * package installed); enqueues inside a transaction go through an outbox table (the
+   * `TasksOutbox` migration) relayed to Redis after COMMIT. @default 'postgres'
    */
-  driver?: 'postgres';
+  driver?: 'postgres' | 'bullmq';
+  /**
+   * Redis for the `bullmq` driver: a `redis://` / `rediss://` URL or ioredis options. Required with
+   * `driver: 'bullmq'`, refused with `postgres`.
+   */
+  redis?: string | BullmqRedisOptions;
+  /** Key prefix of the BullMQ queues in Redis (`bullmq` driver). @default 'kwik' */
+  prefix?: string;
   /** Queues this process works, with their options. @default { default: {} } */
   queues?: Readonly<Record<string, QueueOptions>>;
   /** Jobs run at once per queue, unless the queue says otherwise. @default 5 */
@@ -48,6 +68,6 @@ export interface TasksModuleOptions {
   keepDeadMs?: number;
   /** How often a worker deletes expired finished jobs (in batches of 1000). @default 60000 */
   cleanupIntervalMs?: number;
-  /** The permission the operations API (`/_kwik/tasks`) requires of the principal. @default 'tasks:admin' */
+  /** The permission the operations API (`/_kwik/tasks`) requires of the principal. @default 'tasks:manage' */
   adminPermission?: string;
 }

@@ -10,8 +10,10 @@ export const TasksErrorCode = {
   UnknownTask: 'KWIK_TASKS_UNKNOWN_TASK',
   /** `enqueue()` options are invalid (runAt in the past is allowed; a negative delay is not). */
   InvalidEnqueue: 'KWIK_TASKS_INVALID_ENQUEUE',
-  /** The `kwik_jobs` table is missing: the `TasksSchema` migration has not run. */
+  /** A table of the driver is missing (`kwik_jobs`, `kwik_task_outbox`): the `TASKS_MIGRATIONS` have not run. */
   SchemaMissing: 'KWIK_TASKS_SCHEMA_MISSING',
+  /** The `bullmq` driver could not reach Redis at boot. */
+  RedisUnavailable: 'KWIK_TASKS_REDIS_UNAVAILABLE',
 } as const;
 
 export class TasksError extends KwikError {}

@@ -13,12 +13,18 @@ import {
 } from './tasks.module-definition.js';
 import type { TasksModuleOptions } from './tasks-options.interface.js';
 import { TaskWorker } from './worker/task-worker.js';
+import { JobRunner } from './worker/job-runner.js';
+import { TaskBackend } from './backend/task-backend.js';
+import { PostgresTaskBackend } from './postgres/postgres-backend.js';
+import { BullmqTaskBackend } from './bullmq/bullmq-backend.js';
+import type { ResolvedTasksOptions } from './resolve-options.js';
 import { CronScheduler } from './worker/cron-scheduler.js';
 
 /**
- * Background tasks on the app's PostgreSQL database: `@Task()` handlers, `TaskQueue.enqueue()`
- * (transactional inside `TransactionManager.run()`), and workers in this process. Needs
- * `DatabaseModule` and the `TasksSchema1796000000000` migration.
+ * Background tasks: `@Task()` handlers, `TaskQueue.enqueue()` (transactional inside
+ * `TransactionManager.run()`), `@Cron()`, `@BackgroundTask()`, and workers in this process, on the
+ * app's PostgreSQL database (`driver: 'postgres'`, the default) or on BullMQ (`driver: 'bullmq'`,
+ * Redis). Needs `DatabaseModule` and the `TASKS_MIGRATIONS`.
  *
  * @example
  * @Module({ imports: [KwikModule.forRoot(), DatabaseModule.forRoot({ migrations: [TasksSchema1796000000000] }),
@@ -36,10 +42,22 @@ import { CronScheduler } from './worker/cron-scheduler.js';
     TaskRegistry,
     TaskQueue,
     TaskWorker,
+    JobRunner,
+    PostgresTaskBackend,
+    BullmqTaskBackend,
+    {
+      provide: TaskBackend,
+      inject: [TASKS_RESOLVED_OPTIONS, PostgresTaskBackend, BullmqTaskBackend],
+      useFactory: (
+        options: ResolvedTasksOptions,
+        postgres: PostgresTaskBackend,
+        bullmq: BullmqTaskBackend,
+      ) => (options.driver === 'bullmq' ? bullmq : postgres),
+    },
     CronScheduler,
     TasksAdminGuard,
   ],
-  exports: [TaskQueue, TaskWorker, TaskRegistry],
+  exports: [TaskQueue, TaskWorker, TaskRegistry, TaskBackend],
 })
 export class TasksModule extends TasksConfigurableModule {
   static override forRoot(options: typeof TASKS_OPTIONS_TYPE = {}): DynamicModule {

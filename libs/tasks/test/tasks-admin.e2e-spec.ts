@@ -1,80 +1,101 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { TaskQueue } from '@kwik/tasks';
+import { TaskQueue, type TasksModuleOptions } from '@kwik/tasks';
 import { bootFixtureApp, type BootedApp } from '../../../test/support/boot-app.js';
-import { Seen, tasksHttpModule, until } from './fixtures/tasks-app.js';
+import { Seen, bullmqOptions, dropPrefix, tasksHttpModule, until } from './fixtures/tasks-app.js';
 
-describe('tasks operations API (/_kwik/tasks)', () => {
-  let booted: BootedApp;
-  let app: NestFastifyApplication;
-  let base: string;
-  let queue: TaskQueue;
-  const admin = { 'x-test-permissions': 'tasks:admin' };
-  const call = async (method: string, path: string, headers: Record<string, string> = admin) => {
-    const res = await fetch(`${base}/_kwik/tasks${path}`, { method, headers });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+/** Driver, its options, an id it could issue but did not, and how it answers a second cancel. */
+const DRIVERS: [string, TasksModuleOptions & { prefix?: string }, string, number][] = [
+  ['postgres', {}, '999999', 409],
+  // BullMQ removes a cancelled job.
+  ['bullmq', bullmqOptions('admin'), '0123456789abcdef01234567', 404],
+];
 
-  beforeAll(async () => {
-    booted = await bootFixtureApp('tasks_admin', tasksHttpModule);
-    ({ app, baseUrl: base } = booted);
-    queue = app.get(TaskQueue);
-  });
-  afterAll(async () => {
-    await booted?.close();
-  });
+describe.each(DRIVERS)(
+  'tasks operations API (/_kwik/tasks) on %s',
+  (driver, options, unknownId, cancelAgain) => {
+    let booted: BootedApp;
+    let app: NestFastifyApplication;
+    let base: string;
+    let queue: TaskQueue;
+    const admin = { 'x-test-permissions': 'tasks:manage' };
+    const call = async (method: string, path: string, headers: Record<string, string> = admin) => {
+      const res = await fetch(`${base}/_kwik/tasks${path}`, { method, headers });
+      return { status: res.status, body: (await res.json()) as any };
+    };
 
-  it('counts jobs by queue and state, delayed ones apart', async () => {
-    const done = await queue.enqueue('greet', { name: 'A', times: 1 });
-    await queue.enqueue('greet', { name: 'Later', times: 1 }, { delay: 3_600_000 });
-    await until(async () => (await queue.job(done.id))?.state === 'completed', 'a completed job');
-    const { status, body } = await call('GET', '');
-    expect(status).toBe(200);
-    expect(body.queues.default).toMatchObject({ completed: 1, delayed: 1, pending: 0 });
-    expect(body.worker.stats.completed).toBeGreaterThanOrEqual(1);
-  });
-
-  it('lists failures with their errors, redrives a dead job and cancels a pending one', async () => {
-    app.get(Seen).failuresLeft.set('boom', 100);
-    const dead = await queue.enqueue('flaky', { key: 'boom' });
-    await until(async () => (await queue.job(dead.id))?.state === 'dead', 'a dead job');
-    const failures = await call('GET', '/failures?limit=5');
-    expect(failures.body.data.find((j: { id: string }) => j.id === dead.id)).toMatchObject({
-      state: 'dead',
-      attempts: 3,
-      lastError: { message: expect.stringMatching(/flaky failure/) },
+    beforeAll(async () => {
+      booted = await bootFixtureApp(`tasks_admin_${driver}`, (url) => tasksHttpModule(url, options));
+      ({ app, baseUrl: base } = booted);
+      queue = app.get(TaskQueue);
     });
-    app.get(Seen).failuresLeft.set('boom', 0);
-    expect((await call('POST', `/jobs/${dead.id}/redrive`)).body).toMatchObject({
-      state: 'pending',
-      attempts: 0,
+    afterAll(async () => {
+      await booted?.close();
+      if (options.prefix) await dropPrefix(options.prefix);
     });
-    await until(async () => (await queue.job(dead.id))?.state === 'completed', 'the redriven job');
-    expect((await call('POST', `/jobs/${dead.id}/redrive`)).status).toBe(409);
 
-    const later = await queue.enqueue('greet', { name: 'Never', times: 1 }, { delay: 3_600_000 });
-    expect((await call('POST', `/jobs/${later.id}/cancel`)).body).toMatchObject({ state: 'cancelled' });
-    const again = await call('POST', `/jobs/${later.id}/cancel`);
-    expect(again.status).toBe(409);
-    expect(again.body.detail).toBe(`Job ${later.id} is cancelled: only a pending job can be cancelled.`);
-  });
+    it('counts jobs by queue and state, delayed ones apart', async () => {
+      const done = await queue.enqueue('greet', { name: 'A', times: 1 });
+      await queue.enqueue('greet', { name: 'Later', times: 1 }, { delay: 3_600_000 });
+      await until(async () => (await queue.job(done.id))?.state === 'completed', 'a completed job');
+      const { status, body } = await call('GET', '');
+      expect(status).toBe(200);
+      // DEMO.md's contract: { queues: [{ name, counts: { waiting, active, delayed, completed, failed } }] }
+      expect(body.queues.map((q: { name: string }) => q.name)).toEqual(['default', 'serial']);
+      expect(body.queues[0]).toEqual({
+        name: 'default',
+        counts: { waiting: 0, active: 0, delayed: 1, completed: 1, failed: 0, cancelled: 0 },
+      });
+      expect(body.worker).toMatchObject({ driver, stats: { completed: expect.any(Number) } });
+      expect(body.worker.stats.completed).toBeGreaterThanOrEqual(1);
+    });
 
-  it.each([
-    ['no principal', {}, 401],
-    ['a principal without the permission', { 'x-test-permissions': 'posts:read' }, 403],
-    ['tasks:*', { 'x-test-permissions': 'tasks:*' }, 200],
-  ])('answers %s with %i', async (_name, headers, status) => {
-    expect((await call('GET', '', headers)).status).toBe(status);
-  });
+    it('lists failures with their errors, redrives a dead job and cancels a pending one', async () => {
+      app.get(Seen).failuresLeft.set('boom', 100);
+      const dead = await queue.enqueue('flaky', { key: 'boom' });
+      await until(async () => (await queue.job(dead.id))?.state === 'dead', 'a dead job');
+      const failures = await call('GET', '/failures?limit=5');
+      expect(failures.body.data.find((j: { id: string }) => j.id === dead.id)).toMatchObject({
+        state: 'dead',
+        attempts: 3,
+        lastError: { message: expect.stringMatching(/flaky failure/) },
+      });
+      app.get(Seen).failuresLeft.set('boom', 0);
+      const redriven = (await call('POST', `/jobs/${dead.id}/redrive`)).body;
+      // Back on its queue with its attempts reset (a worker may already have taken it).
+      expect(['pending', 'running', 'completed']).toContain(redriven.state);
+      expect(redriven.attempts).toBeLessThanOrEqual(1);
+      await until(async () => (await queue.job(dead.id))?.state === 'completed', 'the redriven job');
+      expect((await call('POST', `/jobs/${dead.id}/redrive`)).status).toBe(409);
 
-  it.each([
-    ['GET', '/jobs/abc', 400],
-    ['GET', '/jobs/999999', 404],
-    ['POST', '/jobs/0/cancel', 400],
-    ['GET', '/failures?limit=1000', 400],
-  ])('%s %s → %i problem', async (method, path, status) => {
-    const res = await fetch(`${base}/_kwik/tasks${path}`, { method, headers: admin });
-    expect(res.status).toBe(status);
-    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  });
-});
+      const later = await queue.enqueue('greet', { name: 'Never', times: 1 }, { delay: 3_600_000 });
+      expect((await call('POST', `/jobs/${later.id}/cancel`)).body).toMatchObject({ state: 'cancelled' });
+      const again = await call('POST', `/jobs/${later.id}/cancel`);
+      expect(again.status).toBe(cancelAgain);
+      const running = await call('POST', `/jobs/${dead.id}/cancel`);
+      expect(running.status).toBe(409);
+      expect(running.body.detail).toBe(`Job ${dead.id} is completed: only a pending job can be cancelled.`);
+    });
+
+    it.each([
+      ['no principal', {}, 401],
+      ['a principal without the permission', { 'x-test-permissions': 'posts:read' }, 403],
+      ['tasks:*', { 'x-test-permissions': 'tasks:*' }, 200],
+    ])('answers %s with %i', async (_name, headers, status) => {
+      expect((await call('GET', '', headers)).status).toBe(status);
+    });
+
+    it.each([
+      ['GET', '/jobs/abc', 400],
+      ['GET', `/jobs/${unknownId}`, 404],
+      ['POST', `/jobs/${unknownId}/redrive`, 404],
+      ['POST', '/jobs/0/cancel', 400],
+      ['GET', '/jobs/a%20b', 400],
+      ['GET', '/failures?limit=1000', 400],
+    ])('%s %s → %i problem', async (method, path, status) => {
+      const res = await fetch(`${base}/_kwik/tasks${path}`, { method, headers: admin });
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    });
+  },
+);

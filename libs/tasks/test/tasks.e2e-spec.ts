@@ -275,7 +275,7 @@ describe('tasks on PostgreSQL', () => {
       /KWIK_TASKS_INVALID_ENQUEUE.*must be JSON/,
     );
     await expect(queue.job('abc')).rejects.toThrow(
-      /KWIK_TASKS_INVALID_ENQUEUE.*a job id is a positive whole number/,
+      /KWIK_TASKS_INVALID_ENQUEUE.*a job id of the postgres driver is a positive whole number/,
     );
   });
 

@@ -10,6 +10,8 @@ export class ContextStore {
   principal: KwikPrincipal | undefined;
   tenant: KwikTenantRef | undefined;
   apiVersion: string | undefined;
+  /** The background job this context runs, when it runs one (set by the tasks library). */
+  jobId: string | undefined;
   /** Libraries' own values under `kwik:<lib>:<key>` keys. */
   readonly extras = new Map<string, unknown>();
 
@@ -20,13 +22,14 @@ export class ContextStore {
     this.ip = ip;
   }
 
-  /** `requestId`, `userId`, `tenantId`, `ip`, `apiVersion` as they stand now (what every log line carries). */
+  /** `requestId`, `userId`, `tenantId`, `ip`, `apiVersion`, `jobId` as they stand now (what every log line carries). */
   logFields(): ContextLogFields {
     const fields: ContextLogFields = { requestId: this.requestId };
     if (this.principal?.id) fields.userId = this.principal.id;
     if (this.tenant?.id) fields.tenantId = this.tenant.id;
     if (this.ip) fields.ip = this.ip;
     if (this.apiVersion !== undefined) fields.apiVersion = this.apiVersion;
+    if (this.jobId !== undefined) fields.jobId = this.jobId;
     return fields;
   }
 }

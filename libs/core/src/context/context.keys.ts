@@ -10,6 +10,8 @@ export interface ContextLogFields {
   ip?: string;
   /** The API version the request was served in (set by the versioning library). */
   apiVersion?: string;
+  /** The background job a line was written in (set by the tasks library around a handler). */
+  jobId?: string;
 }
 
 /** Links a raw Node request to its context store (core does this when a request arrives). */

@@ -28,6 +28,8 @@ export interface RequestContextSnapshot {
   principal?: KwikPrincipal;
   tenant?: KwikTenantRef;
   apiVersion?: string;
+  /** The background job the context runs (the tasks library sets it around a handler). */
+  jobId?: string;
   /** Values other libraries stored under their own keys (`kwik:<lib>:<key>`). */
   extras?: Record<string, unknown>;
 }

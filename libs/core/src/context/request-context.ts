@@ -50,6 +50,11 @@ export class RequestContext {
     return this.storage.getStore()?.apiVersion;
   }
 
+  /** The background job this context runs (inside a `@Task()` handler), else undefined. */
+  get jobId(): string | undefined {
+    return this.storage.getStore()?.jobId;
+  }
+
   setPrincipal(principal: KwikPrincipal | undefined): void {
     this.current('setPrincipal').principal = principal;
   }
@@ -72,7 +77,7 @@ export class RequestContext {
     this.current(`set('${key}')`).extras.set(key, value);
   }
 
-  /** `requestId`, `userId`, `tenantId`, `ip` as they stand now (what every log line carries). */
+  /** `requestId`, `userId`, `tenantId`, `ip`, `apiVersion`, `jobId` as they stand now (what every log line carries). */
   logFields(): ContextLogFields {
     return this.storage.getStore()?.logFields() ?? {};
   }
@@ -87,6 +92,7 @@ export class RequestContext {
       principal: store.principal,
       tenant: store.tenant,
       apiVersion: store.apiVersion,
+      ...(store.jobId !== undefined ? { jobId: store.jobId } : {}),
       ...(store.extras.size > 0 ? { extras: Object.fromEntries(store.extras) } : {}),
     };
   }
@@ -100,6 +106,7 @@ export class RequestContext {
     store.principal = snapshot.principal;
     store.tenant = snapshot.tenant;
     store.apiVersion = snapshot.apiVersion;
+    store.jobId = snapshot.jobId;
     for (const [key, value] of Object.entries(snapshot.extras ?? {})) store.extras.set(key, value);
     return this.storage.run(store, fn);
   }

@@ -7,6 +7,8 @@ import type { TransactionIsolation } from '../transaction.manager.js';
 export interface ActiveTransaction {
   readonly manager: EntityManager;
   readonly isolation: TransactionIsolation;
+  /** Callbacks to run once this transaction has committed (`TransactionManager.afterCommit`). */
+  readonly afterCommit: (() => unknown)[];
 }
 
 /**

@@ -32,7 +32,7 @@ export interface JobRow {
  * The rows of a statement: TypeORM's PostgreSQL driver answers `UPDATE … RETURNING` with
  * `[rows, affectedCount]` and other statements with the rows.
  */
-function rowsOf<T>(result: unknown): T[] {
+export function rowsOf<T>(result: unknown): T[] {
   if (
     Array.isArray(result) &&
     result.length === 2 &&

@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { TransactionManager } from '@kwik/database';
-import { JobStore } from '../postgres/job-store.js';
+import { TaskBackend } from '../backend/task-backend.js';
 import type { ResolvedTasksOptions } from '../resolve-options.js';
 import { TASKS_RESOLVED_OPTIONS } from '../tasks.constants.js';
 import { TaskRegistry, type CronSchedule } from '../task-registry.js';
@@ -32,6 +32,7 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(TASKS_RESOLVED_OPTIONS) private readonly options: ResolvedTasksOptions,
     private readonly registry: TaskRegistry,
     private readonly transactions: TransactionManager,
+    private readonly backend: TaskBackend,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -71,18 +72,21 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
           [schedule.name, tick],
         )) as unknown[];
         if (claimed.length === 0) return; // another instance fired this tick
-        const { id } = await JobStore.enqueue(manager, {
-          queue: task.queue,
-          name: task.name,
-          payload: { tick: tick.toISOString() },
-          priority: 0,
-          runAt: null,
-          delayMs: 0,
-          maxAttempts: task.attempts,
-          backoff: task.backoff,
-          dedupKey: null,
-          context: null,
-        });
+        const { id } = await this.backend.enqueue(
+          {
+            queue: task.queue,
+            name: task.name,
+            payload: { tick: tick.toISOString() },
+            priority: 0,
+            runAt: null,
+            delayMs: 0,
+            maxAttempts: task.attempts,
+            backoff: task.backoff,
+            dedupKey: null,
+            context: null,
+          },
+          manager,
+        );
         await manager.query(`UPDATE "kwik_cron_ticks" SET "jobId" = $3 WHERE "name" = $1 AND "tick" = $2`, [
           schedule.name,
           tick,

@@ -8,19 +8,14 @@ import {
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { DataSource } from 'typeorm';
-import { RequestContext, type RequestContextSnapshot } from '@kwik/core';
 import { backoffDelay, DEFAULT_BACKOFF } from '../backoff.js';
 import { JobStore, poolQueryable, type JobRow, type Queryable } from '../postgres/job-store.js';
 import type { ResolvedTasksOptions } from '../resolve-options.js';
 import { TASKS_CHANNEL, TASKS_RESOLVED_OPTIONS } from '../tasks.constants.js';
 import { TasksError, TasksErrorCode } from '../tasks.errors.js';
-import { TaskRegistry, type TaskHandler } from '../task-registry.js';
-
-/** A failure that no retry can fix (an invalid payload, no handler): the job goes to the dead letters at once. */
-class PermanentFailure extends Error {}
+import { TaskRegistry } from '../task-registry.js';
+import { JobRunner, PermanentFailure } from './job-runner.js';
 
 interface ListenClient {
   query(sql: string): Promise<unknown>;
@@ -76,7 +71,7 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(TASKS_RESOLVED_OPTIONS) private readonly options: ResolvedTasksOptions,
     private readonly registry: TaskRegistry,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly context: RequestContext,
+    private readonly runner: JobRunner,
   ) {
     this.db = poolQueryable(dataSource);
   }
@@ -88,14 +83,20 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
     return [...this.options.queues.keys()];
   }
 
+  /** The queues this process's options configure. */
+  get queueNames(): string[] {
+    return this.queues;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
+    if (this.options.driver !== 'postgres') return; // the bullmq driver runs its own workers
     const [row] = (await this.dataSource.query(
       `SELECT to_regclass('kwik_jobs') IS NOT NULL AS "exists"`,
     )) as { exists: boolean }[];
     if (!row?.exists)
       throw new TasksError(
         TasksErrorCode.SchemaMissing,
-        'The kwik_jobs table does not exist: add TasksSchema1796000000000 (from @kwik/tasks) to your migrations and run them.',
+        'The kwik_jobs table does not exist: add TASKS_MIGRATIONS (TasksSchema1796000000000, TasksOutbox1796100000000, from @kwik/tasks) to your migrations and run them.',
       );
     if (!this.options.worker) return;
     for (const task of this.registry.all)
@@ -239,24 +240,9 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async execute(job: JobRow): Promise<void> {
-    const handler = this.registry.get(job.name);
     let result: unknown;
     try {
-      if (!handler) throw new PermanentFailure(`no @Task('${job.name}') handler in this app`);
-      const payload = await this.payloadOf(handler, job.payload);
-      const snapshot: RequestContextSnapshot = {
-        ...((job.context ?? {}) as RequestContextSnapshot),
-        extras: { 'kwik:tasks:jobId': job.id },
-      };
-      result = await this.context.run(snapshot, () => handler.run(payload));
-      try {
-        if ((JSON.stringify(result ?? null) ?? 'null').replaceAll('\\\\', '').includes('\\u0000'))
-          throw new Error('it contains a NUL character (\\u0000)');
-      } catch (error) {
-        throw new PermanentFailure(
-          `the result of ${job.name} cannot be stored as JSON: ${(error as Error).message}`,
-        );
-      }
+      result = await this.runner.run(job);
     } catch (error) {
       await this.failed(job, error);
       return;
@@ -307,23 +293,6 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
     } finally {
       this.flushing = false;
     }
-  }
-
-  private async payloadOf(handler: TaskHandler, payload: unknown): Promise<unknown> {
-    if (!handler.payload) return payload;
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
-      throw new PermanentFailure(
-        `the payload of ${handler.name} must be an object (${handler.payload.name})`,
-      );
-    const instance = plainToInstance(handler.payload, payload);
-    const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length > 0) {
-      const detail = errors
-        .map((e) => `${e.property}: ${Object.values(e.constraints ?? { invalid: 'is invalid' }).join(', ')}`)
-        .join('; ');
-      throw new PermanentFailure(`invalid payload for ${handler.name} (${handler.payload.name}): ${detail}`);
-    }
-    return instance;
   }
 
   private async failed(job: JobRow, error: unknown): Promise<void> {
