@@ -4,6 +4,7 @@ import { CacheModule } from '@kwik/cache';
 import { KwikModule } from '@kwik/core';
 import { DataModule } from '@kwik/data';
 import { SecurityModule } from '@kwik/security';
+import { TasksModule } from '@kwik/tasks';
 import { TenantModule } from '@kwik/tenant';
 import { VersioningModule } from '@kwik/versioning';
 import { DatabaseModule } from '@kwik/database';
@@ -14,9 +15,11 @@ import { User } from './entities/index.js';
 import { demoDatabaseOptions } from './database.options.js';
 import { demoSecurityOptions } from './security.options.js';
 import { demoTenantOptions } from './tenancy.options.js';
+import { demoTasksOptions } from './tasks.options.js';
 import { PostsModule } from './posts/posts.module.js';
 import { ContentReplacesBody } from './posts/content-replaces-body.change.js';
 import { SeedService } from './seed/seed.service.js';
+import { DemoTasksModule } from './tasks/demo-tasks.module.js';
 
 /** The Kwik demo: a multi-tenant publishing platform (see shared DEMO.md). */
 @Module({
@@ -60,7 +63,11 @@ import { SeedService } from './seed/seed.service.js';
       changes: [ContentReplacesBody],
       deprecated: { '1': { since: '2026-12-01', sunset: '2027-06-30', link: '/docs/migrations/v2' } },
     }),
+    // Background tasks on the demo's own database (embedded or server): `mail.welcome` on
+    // register, the nightly `posts.archive-drafts` cron, the operations API at /_kwik/tasks.
+    TasksModule.forRootAsync({ inject: [DemoConfig], useFactory: demoTasksOptions }),
     PostsModule,
+    DemoTasksModule,
   ],
   providers: [SeedService],
 })

@@ -29,6 +29,9 @@ async function bootstrap(): Promise<void> {
     );
   logger.log(`Sign in: POST ${base}/api/auth/login {"email","password"} → Bearer token for /api/*`);
   logger.log(`OpenAPI docs: ${base}/docs (JSON: ${base}/docs/json)`);
+  logger.log(
+    `Tasks: ${config.KWIK_TASKS_DRIVER === 'bullmq' ? 'BullMQ on Redis (outbox in kwik_task_outbox)' : `PostgreSQL queue (kwik_jobs${config.DATABASE_URL ? '' : ', embedded'})`}, worked by this process; operations API ${base}/_kwik/tasks`,
+  );
   logger.log(`Health: ${base}/health/ready`);
   logger.log(`API: ${base}/api/posts`);
 }

@@ -42,7 +42,7 @@ export async function startDemo(
     : await createTestDatabase('demo');
   const env: Record<string, string> = {
     DATABASE_URL: db.url,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.DEMO_TEST_LOG_LEVEL ?? 'silent',
     KWIK_TENANT_STRATEGY: strategy,
     ...options.env,
   };

@@ -22,6 +22,7 @@ import { AuditController } from './http/audit.controller.js';
 import { AuthController } from './http/auth.controller.js';
 import { MfaController } from './http/mfa.controller.js';
 import { SessionsController } from './http/sessions.controller.js';
+import { AuthHooks } from './login/auth-hooks.service.js';
 import { AuthService } from './login/auth.service.js';
 import { MfaService } from './mfa/mfa.service.js';
 import { RecoveryCodes } from './mfa/recovery-codes.js';
@@ -104,6 +105,7 @@ import { UserAccounts } from './users/user-accounts.service.js';
     SessionService,
     ApiKeyService,
     MfaService,
+    AuthHooks,
     AuthService,
     AccessControl,
     Authenticator,
@@ -114,6 +116,7 @@ import { UserAccounts } from './users/user-accounts.service.js';
   exports: [
     AccessControl,
     AuditLog,
+    AuthHooks,
     AuthService,
     SessionService,
     ApiKeyService,

@@ -43,6 +43,7 @@ export {
   type AuditQuery,
 } from './audit/audit-log.service.js';
 export { AuthService, type LoginResult } from './login/auth.service.js';
+export { AuthHooks, type AuthHook, type UserRegisteredEvent } from './login/auth-hooks.service.js';
 export { SessionService, type SessionOrigin } from './sessions/session.service.js';
 export { ApiKeyService, type ApiKeyView } from './api-keys/api-key.service.js';
 export { MfaService, type MfaEnrollment } from './mfa/mfa.service.js';

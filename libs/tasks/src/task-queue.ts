@@ -95,15 +95,20 @@ export class TaskQueue implements OnModuleInit {
     const queue = options.queue ?? task.queue;
     if (!/^[\w.:-]{1,100}$/.test(queue))
       bad(`queue "${queue}" must be 1–100 letters, digits, '.', ':', '_' or '-'`);
-    try {
-      const json = payload === undefined ? 'null' : JSON.stringify(payload);
-      if (json === undefined) bad('the payload must be JSON');
-      if (json.replaceAll('\\\\', '').includes('\\u0000'))
-        bad('the payload must be JSON that PostgreSQL can store (no NUL character \\u0000)');
-    } catch (error) {
-      if (error instanceof TasksError) throw error;
-      bad(`the payload must be JSON (${(error as Error).message})`);
-    }
+    // The PostgreSQL driver stores the text written here; BullMQ writes the payload itself (its
+    // JSON errors come back from the driver as the same InvalidEnqueue).
+    let payloadJson: string | undefined;
+    if (typeof payload === 'function' || typeof payload === 'symbol' || typeof payload === 'bigint')
+      bad('the payload must be JSON');
+    if (this.options.driver === 'postgres')
+      try {
+        payloadJson = payload === undefined ? 'null' : JSON.stringify(payload);
+        if (payloadJson.replaceAll('\\\\', '').includes('\\u0000'))
+          bad('the payload must be JSON that PostgreSQL can store (no NUL character \\u0000)');
+      } catch (error) {
+        if (error instanceof TasksError) throw error;
+        bad(`the payload must be JSON (${(error as Error).message})`);
+      }
     const snapshot = this.context.capture();
     // Only what identifies the caller: a principal's permissions and session stay with the request.
     const principal = snapshot.principal
@@ -122,6 +127,7 @@ export class TaskQueue implements OnModuleInit {
         queue,
         name,
         payload: payload ?? null,
+        ...(payloadJson !== undefined ? { payloadJson } : {}),
         priority,
         runAt: options.runAt ?? null,
         delayMs: Math.round(delay),

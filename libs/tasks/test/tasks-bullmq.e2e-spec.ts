@@ -279,6 +279,26 @@ describe('tasks on BullMQ', () => {
     });
   });
 
+  it('refuses payloads that are not JSON, directly and through the outbox', async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(queue.enqueue('greet', circular)).rejects.toThrow(
+      /KWIK_TASKS_INVALID_ENQUEUE.*must be JSON/,
+    );
+    await expect(queue.enqueue('greet', { n: 1n })).rejects.toThrow(
+      /KWIK_TASKS_INVALID_ENQUEUE.*must be JSON/,
+    );
+    await expect(app.get(TransactionManager).run(() => queue.enqueue('greet', { n: 1n }))).rejects.toThrow(
+      /KWIK_TASKS_INVALID_ENQUEUE.*must be JSON/,
+    );
+    await expect(
+      app.get(TransactionManager).run(() => queue.enqueue('greet', { name: 'a\u0000b', times: 1 })),
+    ).rejects.toThrow(/KWIK_TASKS_INVALID_ENQUEUE.*no NUL character/);
+    // Redis holds a NUL character fine.
+    const nul = await queue.enqueue('greet', { name: 'a\u0000b', times: 1 });
+    await until(async () => (await state(nul.id)) === 'completed', 'the NUL job');
+  });
+
   it('refuses ids that are not its ids', async () => {
     await expect(queue.job('12')).rejects.toThrow(/KWIK_TASKS_INVALID_ENQUEUE.*24 hex digits/);
     expect(await queue.job('0123456789abcdef01234567')).toBeUndefined();

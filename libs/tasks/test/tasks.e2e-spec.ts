@@ -314,6 +314,27 @@ describe('tasks on PostgreSQL', () => {
   });
 });
 
+describe('tasks on embedded PGlite (one connection)', () => {
+  it('runs jobs promptly without LISTEN, and the connection stays free for everything else', async () => {
+    // A poll far beyond the test: jobs run because a local enqueue wakes the workers at commit.
+    const app = await startTasksApp('embedded', { pollIntervalMs: 600_000 });
+    try {
+      const queue = app.get(TaskQueue);
+      const state = async (id: string) => (await queue.job(id))?.state;
+      const direct = await queue.enqueue('greet', { name: 'Embedded', times: 1 });
+      const tx = app.get(TransactionManager);
+      const inTx = await tx.run(async () => (await queue.enqueue('greet', { name: 'InTx', times: 1 })).id);
+      await until(async () => (await state(direct.id)) === 'completed', 'the direct job', 5000);
+      await until(async () => (await state(inTx)) === 'completed', 'the transactional job', 5000);
+      // Nothing holds PGlite's only connection: statements still run at once.
+      expect(await tx.manager.query('SELECT 1 AS "one"')).toEqual([{ one: 1 }]);
+      expect(app.get(TaskWorker).embedded).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('tasks: shutdown', () => {
   it('lets a running job finish before the app closes', async () => {
     const db = await createTestDatabase('tasks_shutdown');

@@ -21,6 +21,13 @@ export class DemoConfig extends KwikConfig {
   @IsIn(['postgres', 'bullmq'], { message: 'must be postgres or bullmq' })
   KWIK_TASKS_DRIVER: 'postgres' | 'bullmq' = 'postgres';
 
+  /** Drafts not updated for this many days are archived by the nightly `posts.archive-drafts` cron. @default 90 */
+  @EnvNumber()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be at least 1 (day)' })
+  @Max(36_500, { message: 'must be at most 36500 (days)' })
+  ARCHIVE_DRAFTS_AFTER_DAYS: number = 90;
+
   /** Requests per minute per ip without a token (the security library's anonymous tier); 0 = off. @default 600 */
   @EnvNumber()
   @IsInt({ message: 'must be a whole number' })

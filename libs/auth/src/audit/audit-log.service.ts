@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RequestContext } from '@kwik/core';
 import { TransactionManager } from '@kwik/database';
+import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import { AuthAuditEvent } from '../entities/audit-event.entity.js';
 
 /** The audited auth events. */
@@ -60,19 +61,25 @@ export class AuditLog {
     private readonly context: RequestContext,
   ) {}
 
-  /** Writes one event; a failure is logged, never thrown into the request. */
+  /**
+   * Writes one event; a failure is logged, never thrown into the request. Inside a transaction
+   * (`TransactionManager.run()`) the row joins it behind a savepoint, so a failed insert is undone
+   * alone instead of aborting the caller's transaction (whose COMMIT would then silently roll back).
+   */
   async record(input: AuditInput): Promise<void> {
     const principal = this.context.principal;
+    const row = {
+      type: input.type,
+      actorId: input.actorId === undefined ? (principal?.id ?? null) : input.actorId,
+      subject: input.subject ?? null,
+      tenantId: input.tenantId ?? (principal?.tenantId as string | undefined) ?? null,
+      ip: this.context.ip ?? null,
+      requestId: this.context.requestId ?? null,
+      details: (input.details ?? {}) as never,
+    };
     try {
-      await this.tx.getRepository(AuthAuditEvent).insert({
-        type: input.type,
-        actorId: input.actorId === undefined ? (principal?.id ?? null) : input.actorId,
-        subject: input.subject ?? null,
-        tenantId: input.tenantId ?? (principal?.tenantId as string | undefined) ?? null,
-        ip: this.context.ip ?? null,
-        requestId: this.context.requestId ?? null,
-        details: (input.details ?? {}) as never,
-      });
+      if (!this.tx.inTransaction) await this.tx.getRepository(AuthAuditEvent).insert(row);
+      else await this.insertBehindSavepoint(this.tx.manager, row);
     } catch (error) {
       this.logger.error(`Audit event ${input.type} could not be written: ${String(error)}`);
     }
@@ -88,5 +95,19 @@ export class AuditLog {
     if (filters.since) qb.andWhere('e.at >= :since', { since: filters.since });
     if (filters.until) qb.andWhere('e.at < :until', { until: filters.until });
     return qb.take(Math.min(Math.max(filters.limit ?? 50, 1), 500)).getMany();
+  }
+
+  private async insertBehindSavepoint(
+    manager: EntityManager,
+    row: QueryDeepPartialEntity<AuthAuditEvent>,
+  ): Promise<void> {
+    await manager.query('SAVEPOINT kwik_audit');
+    try {
+      await manager.getRepository(AuthAuditEvent).insert(row);
+    } catch (error) {
+      await manager.query('ROLLBACK TO SAVEPOINT kwik_audit');
+      throw error;
+    }
+    await manager.query('RELEASE SAVEPOINT kwik_audit');
   }
 }

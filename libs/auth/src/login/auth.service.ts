@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProblemException, RequestContext } from '@kwik/core';
+import { TransactionManager } from '@kwik/database';
 import { AUTH_SETTINGS } from '../auth.constants.js';
 import type { AuthSettings } from '../auth-settings.js';
 import { locked, unauthorized } from '../auth.problems.js';
@@ -12,6 +13,7 @@ import { LoginThrottle } from '../throttle/login-throttle.js';
 import { TokenRejected } from '../tokens/access-token.service.js';
 import { TokenService, type TokenPair } from '../tokens/token.service.js';
 import { UserAccounts, type AuthUser } from '../users/user-accounts.service.js';
+import { AuthHooks } from './auth-hooks.service.js';
 
 /** What `POST /auth/login` answers: a token pair, or the MFA step. */
 export type LoginResult = TokenPair | { mfaRequired: true; mfaToken: string };
@@ -36,6 +38,8 @@ export class AuthService {
     private readonly mfa: MfaService,
     private readonly audit: AuditLog,
     private readonly context: RequestContext,
+    private readonly tx: TransactionManager,
+    private readonly hooks: AuthHooks,
   ) {}
 
   async login(email: string, password: string, origin: SessionOrigin): Promise<LoginResult> {
@@ -155,7 +159,11 @@ export class AuthService {
     return ids.length;
   }
 
-  /** Creates an account with the default roles (password policy applied) and signs it in. */
+  /**
+   * Creates an account with the default roles (password policy applied) and signs it in. The user,
+   * the {@link AuthHooks} `onRegistered` hooks, the audit rows and the session are written in one
+   * transaction (joined when the caller already runs one): a hook that throws leaves nothing behind.
+   */
   async register(
     input: { email: string; password: string; displayName: string },
     origin: SessionOrigin,
@@ -171,15 +179,20 @@ export class AuthService {
         title: 'Conflict',
         detail: 'An account with this email already exists.',
       });
-    const user = await this.users.create(
-      { ...input, passwordHash: await this.hasher.hash(input.password), roles: this.settings.defaultRoles },
-      {
-        ...(this.context.tenant?.id && this.users.tenanted ? { tenantId: this.context.tenant.id } : {}),
-        ...extra,
-      },
-    );
-    await this.audit.record({ type: AuditEventType.UserRegistered, actorId: user.id, subject: user.id });
-    return { user, tokens: await this.signIn(user, origin, false) };
+    // Hashing is slow on purpose: done before the transaction takes a connection.
+    const passwordHash = await this.hasher.hash(input.password);
+    return this.tx.run(async (manager) => {
+      const user = await this.users.create(
+        { ...input, passwordHash, roles: this.settings.defaultRoles },
+        {
+          ...(this.context.tenant?.id && this.users.tenanted ? { tenantId: this.context.tenant.id } : {}),
+          ...extra,
+        },
+      );
+      await this.hooks.registered({ user, manager });
+      await this.audit.record({ type: AuditEventType.UserRegistered, actorId: user.id, subject: user.id });
+      return { user, tokens: await this.signIn(user, origin, false) };
+    });
   }
 
   private async signIn(user: AuthUser, origin: SessionOrigin, mfa: boolean): Promise<TokenPair> {

@@ -12,7 +12,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job, JobsOptions, MinimalJob, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
-import { TransactionManager } from '@kwik/database';
+import { DatabaseSessionScope, TransactionManager } from '@kwik/database';
 import { backoffDelay, type ResolvedBackoff } from '../backoff.js';
 import {
   TaskBackend,
@@ -31,11 +31,14 @@ import type { TaskWorkerStats } from '../worker/task-worker.js';
 
 type Bullmq = typeof import('bullmq');
 
-/** What a Kwik job carries in BullMQ's `data`. */
+/**
+ * What a Kwik job carries in BullMQ's `data`: the payload, and only when there is one the
+ * enqueuer's context and a backoff other than its task's (smaller jobs: less to write and read).
+ */
 interface KwikJobData {
   payload: unknown;
-  context: Record<string, unknown> | null;
-  backoff: ResolvedBackoff;
+  context?: Record<string, unknown>;
+  backoff?: ResolvedBackoff;
 }
 
 /** An outbox row: the job's queue, name, data and options, its due time in epoch ms. */
@@ -69,8 +72,8 @@ const STATES: Record<string, JobRow['state']> = {
 /**
  * The BullMQ driver: each queue is a BullMQ `Queue` on Redis, worked by BullMQ `Worker`s running
  * the same `@Task()` handlers (payload validation, context restored, `UnrecoverableError` for a
- * permanent failure, Kwik's backoff with jitter as a custom backoff strategy, retention as
- * `removeOnComplete` / `removeOnFail` ages). Enqueues inside a database transaction go to the
+ * permanent failure, Kwik's backoff with jitter as a custom backoff strategy, retention as the
+ * workers' `removeOnComplete` / `removeOnFail` ages). Enqueues inside a database transaction go to the
  * `kwik_task_outbox` table and are relayed to Redis after COMMIT, with the outbox id as the BullMQ
  * job id, so a relay repeated after a crash adds nothing twice.
  */
@@ -81,6 +84,9 @@ export class BullmqTaskBackend
 {
   private readonly logger = new Logger('KwikTasks');
   readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  /** Job ids: 12 random hex digits of this process, then a 12-digit counter (unique without a syscall per job). */
+  private readonly idPrefix = randomBytes(6).toString('hex');
+  private idCounter = 0;
   readonly jobIdFormat = '24 hex digits, or o<number> for a job enqueued inside a transaction';
   private readonly stats: TaskWorkerStats = {
     claimed: 0,
@@ -106,6 +112,7 @@ export class BullmqTaskBackend
     private readonly runner: JobRunner,
     private readonly transactions: TransactionManager,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessionScope: DatabaseSessionScope,
   ) {
     super();
   }
@@ -241,33 +248,45 @@ export class BullmqTaskBackend
       backoff: { type: 'kwik' },
       ...(job.priority < 0 ? { priority: -job.priority } : {}),
       ...(job.dedupKey !== null ? { deduplication: { id: job.dedupKey } } : {}),
-      removeOnComplete: { age: Math.ceil(this.options.keepCompletedMs / 1000) },
-      removeOnFail: { age: Math.ceil(this.options.keepDeadMs / 1000) },
     };
   }
 
   async enqueue(job: NewJob, tx: EntityManager | undefined): Promise<EnqueuedJob> {
-    const data: KwikJobData = { payload: job.payload ?? null, context: job.context, backoff: job.backoff };
+    const data: KwikJobData = { payload: job.payload ?? null };
+    if (job.context !== null) data.context = job.context;
+    if (!sameBackoff(job.backoff, this.registry.get(job.name)?.backoff)) data.backoff = job.backoff;
     const runAtMs = job.runAt ? job.runAt.getTime() : Date.now() + job.delayMs;
     if (tx) {
       const [row] = rowsOf<{ id: string }>(
         await tx.query(
           `INSERT INTO "kwik_task_outbox" ("queue", "name", "data", "options") VALUES ($1, $2, $3, $4) RETURNING "id"::text AS "id"`,
-          [job.queue, job.name, JSON.stringify(data), JSON.stringify({ ...this.jobOptions(job), runAtMs })],
+          [job.queue, job.name, asJson(job.name, data), JSON.stringify({ ...this.jobOptions(job), runAtMs })],
         ),
       );
       this.transactions.afterCommit(() => this.relay());
       return { id: `o${row!.id}`, deduplicated: false };
     }
-    const id = randomBytes(12).toString('hex');
-    const queue = await this.queue(job.queue);
-    const added = await queue.add(job.name, data, {
-      ...this.jobOptions(job),
-      delay: Math.max(0, runAtMs - Date.now()),
-      jobId: id,
-    });
+    const id = this.nextId();
+    const queue = this.queues.get(job.queue) ?? (await this.queue(job.queue));
+    const options = this.jobOptions(job);
+    options.jobId = id;
+    const delay = runAtMs - Date.now();
+    if (delay > 0) options.delay = delay;
+    let added: Job;
+    try {
+      added = await queue.add(job.name, data, options);
+    } catch (error) {
+      // BullMQ writes the data with JSON.stringify: a BigInt or a cycle fails there.
+      if (error instanceof TypeError && /JSON|BigInt|circular/i.test(error.message))
+        throw notJson(job.name, error);
+      throw error;
+    }
     // With a dedup key held by a live job BullMQ answers with that job.
     return { id: added.id!, deduplicated: added.id !== id };
+  }
+
+  private nextId(): string {
+    return this.idPrefix + (++this.idCounter).toString(16).padStart(12, '0');
   }
 
   /**
@@ -300,30 +319,33 @@ export class BullmqTaskBackend
     return this.relaying;
   }
 
+  /** One batch, as the connecting user: a relay started by a tenant's commit moves every tenant's rows. */
   private relayBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
-        `SELECT "id"::text AS "id", "queue", "name", "data", "options" FROM "kwik_task_outbox"
+    return this.sessionScope.runUnscoped(() =>
+      this.dataSource.transaction(async (manager) => {
+        const rows = (await manager.query(
+          `SELECT "id"::text AS "id", "queue", "name", "data", "options" FROM "kwik_task_outbox"
           ORDER BY "id" LIMIT ${RELAY_BATCH} FOR UPDATE SKIP LOCKED`,
-      )) as OutboxRow[];
-      if (rows.length === 0) return 0;
-      const byQueue = new Map<string, OutboxRow[]>();
-      for (const r of rows) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r]);
-      for (const [name, batch] of byQueue) {
-        const queue = await this.queue(name);
-        await queue.addBulk(
-          batch.map(({ id, name: task, data, options: { runAtMs, ...options } }) => ({
-            name: task,
-            data,
-            opts: { ...options, delay: Math.max(0, runAtMs - Date.now()), jobId: `o${id}` },
-          })),
-        );
-      }
-      await manager.query(`DELETE FROM "kwik_task_outbox" WHERE "id" = ANY($1::bigint[])`, [
-        rows.map((r) => r.id),
-      ]);
-      return rows.length;
-    });
+        )) as OutboxRow[];
+        if (rows.length === 0) return 0;
+        const byQueue = new Map<string, OutboxRow[]>();
+        for (const r of rows) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r]);
+        for (const [name, batch] of byQueue) {
+          const queue = await this.queue(name);
+          await queue.addBulk(
+            batch.map(({ id, name: task, data, options: { runAtMs, ...options } }) => ({
+              name: task,
+              data,
+              opts: { ...options, delay: Math.max(0, runAtMs - Date.now()), jobId: `o${id}` },
+            })),
+          );
+        }
+        await manager.query(`DELETE FROM "kwik_task_outbox" WHERE "id" = ANY($1::bigint[])`, [
+          rows.map((r) => r.id),
+        ]);
+        return rows.length;
+      }),
+    );
   }
 
   private async startWorkers(): Promise<void> {
@@ -337,15 +359,19 @@ export class BullmqTaskBackend
         stalledInterval: this.options.leaseMs,
         // A job whose worker died runs again (BullMQ fails it after this many stalls).
         maxStalledCount: this.options.attempts,
+        // Retention, applied as jobs finish (worker-wide: nothing extra stored per job).
+        removeOnComplete: { age: Math.ceil(this.options.keepCompletedMs / 1000) },
+        removeOnFail: { age: Math.ceil(this.options.keepDeadMs / 1000) },
         settings: {
           backoffStrategy: (attemptsMade: number, _type?: string, _error?: Error, job?: MinimalJob) =>
             backoffDelay(
               attemptsMade,
-              (job?.data as KwikJobData | undefined)?.backoff ?? this.options.backoff,
+              (job?.data as KwikJobData | undefined)?.backoff ??
+                (job ? this.registry.get(job.name)?.backoff : undefined) ??
+                this.options.backoff,
             ),
         },
       });
-      worker.on('active', () => this.stats.claimed++);
       worker.on('completed', () => this.stats.completed++);
       worker.on('stalled', (jobId: string) => {
         this.stats.reclaimed++;
@@ -359,20 +385,15 @@ export class BullmqTaskBackend
     }
   }
 
-  private async process(bull: Bullmq, job: Job): Promise<unknown> {
+  private process(bull: Bullmq, job: Job): Promise<unknown> {
+    this.stats.claimed++;
     const data = job.data as KwikJobData;
-    try {
-      return await this.runner.run({
-        id: job.id!,
-        name: job.name,
-        payload: data.payload,
-        context: data.context,
+    return this.runner
+      .run({ id: job.id!, name: job.name, payload: data.payload, context: data.context ?? null })
+      .catch((error: unknown) => {
+        // BullMQ does not retry an UnrecoverableError: the job fails (is dead) at once.
+        throw error instanceof PermanentFailure ? new bull.UnrecoverableError(error.message) : error;
       });
-    } catch (error) {
-      // BullMQ does not retry an UnrecoverableError: the job fails (is dead) at once.
-      if (error instanceof PermanentFailure) throw new bull.UnrecoverableError(error.message);
-      throw error;
-    }
   }
 
   private failed(job: Job | undefined, error: Error): void {
@@ -406,9 +427,11 @@ export class BullmqTaskBackend
     if (job) return this.row(job, await job.getState());
     if (!id.startsWith('o')) return undefined;
     // Enqueued in a transaction and not relayed yet.
-    const [row] = (await this.dataSource.query(
-      `SELECT "id"::text AS "id", "queue", "name", "data", "options", "createdAt" FROM "kwik_task_outbox" WHERE "id" = $1`,
-      [id.slice(1)],
+    const [row] = (await this.sessionScope.runUnscoped(() =>
+      this.dataSource.query(
+        `SELECT "id"::text AS "id", "queue", "name", "data", "options", "createdAt" FROM "kwik_task_outbox" WHERE "id" = $1`,
+        [id.slice(1)],
+      ),
     )) as OutboxRow[];
     if (!row) return undefined;
     return {
@@ -420,9 +443,9 @@ export class BullmqTaskBackend
       runAt: new Date(row.options.runAtMs),
       maxAttempts: row.options.attempts ?? 1,
       priority: row.options.priority ? -row.options.priority : 0,
-      backoff: row.data.backoff,
+      backoff: row.data.backoff ?? this.registry.get(row.name)?.backoff ?? null,
       dedupKey: row.options.deduplication?.id ?? null,
-      context: row.data.context,
+      context: row.data.context ?? null,
       createdAt: row.createdAt,
     };
   }
@@ -472,7 +495,7 @@ export class BullmqTaskBackend
       runAt: new Date(job.timestamp + (job.delay ?? 0)),
       attempts: job.attemptsStarted ?? job.attemptsMade,
       maxAttempts,
-      backoff: data.backoff ?? null,
+      backoff: data.backoff ?? this.registry.get(job.name)?.backoff ?? null,
       dedupKey: job.deduplicationId ?? job.opts.deduplication?.id ?? null,
       lockedBy: null,
       lockedUntil: null,
@@ -554,6 +577,39 @@ export class BullmqTaskBackend
   get worker(): WorkerInfo {
     return { id: this.id, driver: 'bullmq', stats: { ...this.stats } };
   }
+}
+
+function notJson(name: string, error: Error): TasksError {
+  return new TasksError(
+    TasksErrorCode.InvalidEnqueue,
+    `enqueue('${name}'): the payload must be JSON (${error.message})`,
+  );
+}
+
+/** The outbox row's data as JSON text, NUL characters refused (a PostgreSQL jsonb cannot hold them). */
+function asJson(name: string, data: KwikJobData): string {
+  let json: string;
+  try {
+    json = JSON.stringify(data);
+  } catch (error) {
+    throw notJson(name, error as Error);
+  }
+  if (json.replaceAll('\\\\', '').includes('\\u0000'))
+    throw new TasksError(
+      TasksErrorCode.InvalidEnqueue,
+      `enqueue('${name}'): the payload must be JSON that PostgreSQL can store (no NUL character \\u0000)`,
+    );
+  return json;
+}
+
+function sameBackoff(a: ResolvedBackoff, b: ResolvedBackoff | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.type === b.type &&
+    a.delayMs === b.delayMs &&
+    a.maxDelayMs === b.maxDelayMs &&
+    a.jitter === b.jitter
+  );
 }
 
 /** When a failure happened: a dead job's end, a retry's due time. */

@@ -46,13 +46,23 @@ export function rowsOf<T>(result: unknown): T[] {
 /**
  * Statements straight on the data source's `pg` pool (TypeORM's query runner costs a connect and
  * release per statement on top); the data source itself where there is no pool (embedded PGlite).
- * Only for statements outside any transaction.
+ * Only for statements outside any transaction. With `unscoped`, each statement runs as the
+ * connecting user whatever the caller's context (a tenant's restricted role under `@kwik/tenant`):
+ * workers, the relay and the operations API manage every tenant's jobs.
  */
-export function poolQueryable(dataSource: Queryable & { driver: unknown }): Queryable {
+export function poolQueryable(
+  dataSource: Queryable & { driver: unknown },
+  unscoped?: { runUnscoped<T>(fn: () => T): T },
+): Queryable {
   const pool = (dataSource.driver as { master?: { query?: unknown } }).master;
-  if (typeof pool?.query !== 'function') return dataSource;
-  const query = pool.query as (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
-  return { query: (sql, params) => query.call(pool, sql, params).then((r) => r.rows) };
+  let run: Queryable['query'];
+  if (typeof pool?.query !== 'function') run = (sql, params) => dataSource.query(sql, params);
+  else {
+    const query = pool.query as (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
+    run = (sql, params) => query.call(pool, sql, params).then((r) => r.rows);
+  }
+  if (!unscoped) return { query: run };
+  return { query: (sql, params) => unscoped.runUnscoped(() => run(sql, params)) };
 }
 
 /** What is inserted for one job. */
@@ -60,6 +70,8 @@ export interface NewJob {
   queue: string;
   name: string;
   payload: unknown;
+  /** The payload already written as JSON (saves writing it twice). */
+  payloadJson?: string;
   priority: number;
   runAt: Date | null;
   delayMs: number;
@@ -95,7 +107,7 @@ export const JobStore = {
       [
         job.queue,
         job.name,
-        JSON.stringify(job.payload ?? null),
+        job.payloadJson ?? JSON.stringify(job.payload ?? null),
         job.priority,
         job.runAt,
         job.delayMs,

@@ -8,6 +8,7 @@ import {
   type QueueCounts,
   type WorkerInfo,
 } from '../backend/task-backend.js';
+import { DatabaseSessionScope, TransactionManager } from '@kwik/database';
 import { TaskWorker } from '../worker/task-worker.js';
 import { JobStore, poolQueryable, rowsOf, type JobRow, type NewJob, type Queryable } from './job-store.js';
 
@@ -16,19 +17,28 @@ const JOB_ID = /^[1-9]\d{0,17}$/;
 /** The PostgreSQL driver: jobs in `kwik_jobs`, worked by {@link TaskWorker}. */
 @Injectable()
 export class PostgresTaskBackend extends TaskBackend {
+  /** Enqueues outside a transaction: in the caller's database session (a tenant's role). */
   private readonly direct: Queryable;
+  /** Everything else (lookups, redrive, cancel, counts): as the connecting user, across tenants. */
+  private readonly system: Queryable;
   readonly jobIdFormat = 'a positive whole number';
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
     private readonly taskWorker: TaskWorker,
+    private readonly transactions: TransactionManager,
+    sessionScope: DatabaseSessionScope,
   ) {
     super();
     this.direct = poolQueryable(dataSource);
+    this.system = poolQueryable(dataSource, sessionScope);
   }
 
-  enqueue(job: NewJob, tx: EntityManager | undefined): Promise<EnqueuedJob> {
-    return JobStore.enqueue(tx ?? this.direct, job);
+  async enqueue(job: NewJob, tx: EntityManager | undefined): Promise<EnqueuedJob> {
+    const enqueued = await JobStore.enqueue(tx ?? this.direct, job);
+    // Without LISTEN (embedded PGlite) this process's workers learn of the job when it commits.
+    if (this.taskWorker.embedded) this.transactions.afterCommit(() => this.taskWorker.wake(job.queue));
+    return enqueued;
   }
 
   isJobId(id: string): boolean {
@@ -36,16 +46,16 @@ export class PostgresTaskBackend extends TaskBackend {
   }
 
   get(id: string): Promise<JobRow | undefined> {
-    return JobStore.get(this.direct, id);
+    return JobStore.get(this.system, id);
   }
 
   redrive(ids: readonly string[]): Promise<number> {
-    return JobStore.redrive(this.direct, ids);
+    return JobStore.redrive(this.system, ids);
   }
 
   async cancel(id: string): Promise<boolean> {
     const rows = rowsOf(
-      await this.direct.query(
+      await this.system.query(
         `UPDATE "kwik_jobs" SET "state" = 'cancelled', "finishedAt" = now() WHERE "id" = $1 AND "state" = 'pending' RETURNING "id"`,
         [id],
       ),
@@ -54,7 +64,7 @@ export class PostgresTaskBackend extends TaskBackend {
   }
 
   async counts(): Promise<{ name: string; counts: QueueCounts }[]> {
-    const rows = (await this.direct.query(
+    const rows = (await this.system.query(
       `SELECT "queue", "state", ("state" = 'pending' AND "runAt" > now()) AS "delayed", count(*)::int AS "n"
          FROM "kwik_jobs" GROUP BY 1, 2, 3`,
     )) as { queue: string; state: JobRow['state']; delayed: boolean; n: number }[];
@@ -68,7 +78,7 @@ export class PostgresTaskBackend extends TaskBackend {
   }
 
   failures(limit: number): Promise<JobRow[]> {
-    return this.direct.query(
+    return this.system.query(
       `SELECT "id"::text AS "id", "queue", "name", "state", "attempts", "maxAttempts", "lastError", "runAt", "createdAt", "finishedAt"
          FROM "kwik_jobs" WHERE "lastError" IS NOT NULL AND "state" IN ('dead', 'pending')
         ORDER BY COALESCE("finishedAt", "runAt") DESC LIMIT $1`,

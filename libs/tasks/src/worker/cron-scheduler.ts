@@ -5,7 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { TransactionManager } from '@kwik/database';
+import { DatabaseSessionScope, TransactionManager } from '@kwik/database';
 import { TaskBackend } from '../backend/task-backend.js';
 import type { ResolvedTasksOptions } from '../resolve-options.js';
 import { TASKS_RESOLVED_OPTIONS } from '../tasks.constants.js';
@@ -33,6 +33,7 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
     private readonly registry: TaskRegistry,
     private readonly transactions: TransactionManager,
     private readonly backend: TaskBackend,
+    private readonly sessionScope: DatabaseSessionScope,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -66,37 +67,40 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
   private async fire(schedule: CronSchedule, tick: Date): Promise<void> {
     const task = this.registry.get(schedule.task)!;
     try {
-      await this.transactions.run(async (manager) => {
-        const claimed = (await manager.query(
-          `INSERT INTO "kwik_cron_ticks" ("name", "tick") VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING "name"`,
-          [schedule.name, tick],
-        )) as unknown[];
-        if (claimed.length === 0) return; // another instance fired this tick
-        const { id } = await this.backend.enqueue(
-          {
-            queue: task.queue,
-            name: task.name,
-            payload: { tick: tick.toISOString() },
-            priority: 0,
-            runAt: null,
-            delayMs: 0,
-            maxAttempts: task.attempts,
-            backoff: task.backoff,
-            dedupKey: null,
-            context: null,
-          },
-          manager,
-        );
-        await manager.query(`UPDATE "kwik_cron_ticks" SET "jobId" = $3 WHERE "name" = $1 AND "tick" = $2`, [
-          schedule.name,
-          tick,
-          id,
-        ]);
-        await manager.query(
-          `DELETE FROM "kwik_cron_ticks" WHERE "name" = $1 AND "tick" < now() - interval '${TICK_RETENTION}'`,
-          [schedule.name],
-        );
-      });
+      // As the connecting user: a schedule belongs to no tenant.
+      await this.sessionScope.runUnscoped(() =>
+        this.transactions.run(async (manager) => {
+          const claimed = (await manager.query(
+            `INSERT INTO "kwik_cron_ticks" ("name", "tick") VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING "name"`,
+            [schedule.name, tick],
+          )) as unknown[];
+          if (claimed.length === 0) return; // another instance fired this tick
+          const { id } = await this.backend.enqueue(
+            {
+              queue: task.queue,
+              name: task.name,
+              payload: { tick: tick.toISOString() },
+              priority: 0,
+              runAt: null,
+              delayMs: 0,
+              maxAttempts: task.attempts,
+              backoff: task.backoff,
+              dedupKey: null,
+              context: null,
+            },
+            manager,
+          );
+          await manager.query(`UPDATE "kwik_cron_ticks" SET "jobId" = $3 WHERE "name" = $1 AND "tick" = $2`, [
+            schedule.name,
+            tick,
+            id,
+          ]);
+          await manager.query(
+            `DELETE FROM "kwik_cron_ticks" WHERE "name" = $1 AND "tick" < now() - interval '${TICK_RETENTION}'`,
+            [schedule.name],
+          );
+        }),
+      );
     } catch (error) {
       if (!this.stopping)
         this.logger.error(

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { RequestContext, type RequestContextSnapshot } from '@kwik/core';
 import { TaskRegistry, type TaskHandler } from '../task-registry.js';
+import type { ResolvedTasksOptions } from '../resolve-options.js';
+import { TASKS_RESOLVED_OPTIONS } from '../tasks.constants.js';
 
 /** A failure that no retry can fix (an invalid payload, no handler): the job is dead at once. */
 export class PermanentFailure extends Error {
@@ -29,30 +31,60 @@ export class JobRunner {
   constructor(
     private readonly registry: TaskRegistry,
     private readonly context: RequestContext,
-  ) {}
+    @Inject(TASKS_RESOLVED_OPTIONS) options: ResolvedTasksOptions,
+  ) {
+    this.refuseNul = options.driver === 'postgres';
+  }
 
-  async run(job: RunnableJob): Promise<unknown> {
+  /** PostgreSQL's jsonb cannot hold a NUL character; Redis can. */
+  private readonly refuseNul: boolean;
+
+  /** Resolves with the handler's result; rejects with its error or a {@link PermanentFailure}. */
+  run(job: RunnableJob): Promise<unknown> {
     const handler = this.registry.get(job.name);
-    if (!handler) throw new PermanentFailure(`no @Task('${job.name}') handler in this app`);
-    const payload = await payloadOf(handler, job.payload);
+    if (!handler) return Promise.reject(new PermanentFailure(`no @Task('${job.name}') handler in this app`));
+    if (handler.payload)
+      return validPayload(handler, job.payload).then((payload) => this.invoke(handler, job, payload));
+    return this.invoke(handler, job, job.payload);
+  }
+
+  /** The handler in the enqueuer's context; a plain (non-promise) result costs no extra promise turn. */
+  private invoke(handler: TaskHandler, job: RunnableJob, payload: unknown): Promise<unknown> {
     const snapshot: RequestContextSnapshot = {
       ...((job.context ?? {}) as RequestContextSnapshot),
       jobId: job.id,
     };
-    const result = await this.context.run(snapshot, () => handler.run(payload));
+    let result: unknown;
     try {
-      if ((JSON.stringify(result ?? null) ?? 'null').replaceAll('\\\\', '').includes('\\u0000'))
-        throw new Error('it contains a NUL character (\\u0000)');
+      result = this.context.run(snapshot, () => handler.run(payload));
     } catch (error) {
-      throw new PermanentFailure(
-        `the result of ${job.name} cannot be stored as JSON: ${(error as Error).message}`,
-      );
+      return Promise.reject(error);
     }
-    return result;
+    if (result instanceof Promise) return result.then((value) => storable(job, value, this.refuseNul));
+    try {
+      return Promise.resolve(storable(job, result, this.refuseNul));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 }
 
-async function payloadOf(handler: TaskHandler, payload: unknown): Promise<unknown> {
+/** The result, when JSON can store it; else a {@link PermanentFailure}. */
+function storable(job: RunnableJob, result: unknown, refuseNul: boolean): unknown {
+  if (result === undefined || result === null) return result;
+  try {
+    const json = JSON.stringify(result) ?? 'null';
+    if (refuseNul && json.replaceAll('\\\\', '').includes('\\u0000'))
+      throw new Error('it contains a NUL character (\\u0000)');
+  } catch (error) {
+    throw new PermanentFailure(
+      `the result of ${job.name} cannot be stored as JSON: ${(error as Error).message}`,
+    );
+  }
+  return result;
+}
+
+async function validPayload(handler: TaskHandler, payload: unknown): Promise<unknown> {
   if (!handler.payload) return payload;
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
     throw new PermanentFailure(`the payload of ${handler.name} must be an object (${handler.payload.name})`);

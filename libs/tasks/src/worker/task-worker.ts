@@ -4,11 +4,17 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import {
+  DATABASE_RESOLVED_OPTIONS,
+  DatabaseSessionScope,
+  type ResolvedDatabaseOptions,
+} from '@kwik/database';
 import { backoffDelay, DEFAULT_BACKOFF } from '../backoff.js';
 import { JobStore, poolQueryable, type JobRow, type Queryable } from '../postgres/job-store.js';
 import type { ResolvedTasksOptions } from '../resolve-options.js';
@@ -72,11 +78,25 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly registry: TaskRegistry,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly runner: JobRunner,
+    sessionScope: DatabaseSessionScope,
+    @Optional() @Inject(DATABASE_RESOLVED_OPTIONS) database?: ResolvedDatabaseOptions,
   ) {
-    this.db = poolQueryable(dataSource);
+    this.db = poolQueryable(dataSource, sessionScope);
+    this.embedded = database?.mode === 'embedded';
   }
 
-  /** The worker's statements go straight to the pool (never inside a request's transaction). */
+  /**
+   * On embedded PGlite (one connection) there is no LISTEN: it would hold the only connection. Jobs
+   * enqueued by this process wake its workers directly ({@link wake}); the poll covers the rest.
+   */
+  readonly embedded: boolean;
+
+  /** Claims due jobs of `queue` now, if this process works it (a local enqueue committed). */
+  wake(queue: string): void {
+    if (this.started && !this.stopping && this.options.queues.has(queue)) this.tick(queue);
+  }
+
+  /** The worker's statements go straight to the pool as the connecting user (never inside a request's transaction or tenant role). */
   private readonly db: Queryable;
 
   private get queues(): string[] {
@@ -144,8 +164,9 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** One LISTEN connection; lost (the database restarted), it is opened again with backoff. */
   private async listen(attempt = 1): Promise<void> {
+    if (this.embedded) return; // PGlite's single connection: local wake-ups and the poll
     const pool = (this.dataSource.driver as { master?: { connect?: () => Promise<ListenClient> } }).master;
-    if (typeof pool?.connect !== 'function') return; // embedded PGlite: the poll alone
+    if (typeof pool?.connect !== 'function') return;
     let client: ListenClient | undefined;
     let released = false;
     // Every path gives the connection back exactly once (a leaked one would hold the pool's end forever).
