@@ -24,3 +24,4 @@ export { JobRunner, PermanentFailure, type RunnableJob } from './worker/job-runn
 export { JobStore, type JobRow, type NewJob, type Queryable } from './postgres/job-store.js';
 export { backoffDelay, DEFAULT_BACKOFF, type ResolvedBackoff } from './backoff.js';
 export { resolveTasksOptions, type ResolvedTasksOptions } from './resolve-options.js';
+export { FakeTaskBackend, type FakeJobMatch } from './testing/fake-task-backend.js';

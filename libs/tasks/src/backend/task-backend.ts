@@ -36,6 +36,10 @@ export interface WorkerInfo {
  * scheduler and the operations API are written against this, the drivers implement it.
  */
 export abstract class TaskBackend {
+  /** Whether `@Cron()` schedules fire on their own (a test fake runs them on demand instead). */
+  readonly schedulesCron: boolean = true;
+  /** Whether this driver's jobs are worked by `TaskWorker` (the PostgreSQL driver's worker). */
+  readonly usesTaskWorker: boolean = false;
   /** Puts a job on its queue; inside a transaction (`tx`), visible only once that commits. */
   abstract enqueue(job: NewJob, tx: EntityManager | undefined): Promise<EnqueuedJob>;
   /** Whether `id` looks like one of this driver's job ids (a bad one is a 400, not a lookup). */

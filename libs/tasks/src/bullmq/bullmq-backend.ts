@@ -8,6 +8,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job, JobsOptions, MinimalJob, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -113,12 +114,14 @@ export class BullmqTaskBackend
     private readonly transactions: TransactionManager,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessionScope: DatabaseSessionScope,
+    private readonly moduleRef: ModuleRef,
   ) {
     super();
   }
 
+  /** This driver is the app's (chosen, and not replaced by a test fake). */
   private get active(): boolean {
-    return this.options.driver === 'bullmq';
+    return this.options.driver === 'bullmq' && this.moduleRef.get(TaskBackend, { strict: false }) === this;
   }
 
   // The hooks run once each even when Nest calls them twice (this instance is also `TaskBackend`).

@@ -22,6 +22,7 @@ export class PostgresTaskBackend extends TaskBackend {
   /** Everything else (lookups, redrive, cancel, counts): as the connecting user, across tenants. */
   private readonly system: Queryable;
   readonly jobIdFormat = 'a positive whole number';
+  override readonly usesTaskWorker = true;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,

@@ -37,7 +37,7 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.options.worker) return;
+    if (!this.options.worker || !this.backend.schedulesCron) return;
     for (const schedule of this.registry.crons) this.arm(schedule, new Date());
   }
 

@@ -8,6 +8,7 @@ import {
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import {
@@ -22,6 +23,7 @@ import { TASKS_CHANNEL, TASKS_RESOLVED_OPTIONS } from '../tasks.constants.js';
 import { TasksError, TasksErrorCode } from '../tasks.errors.js';
 import { TaskRegistry } from '../task-registry.js';
 import { JobRunner, PermanentFailure } from './job-runner.js';
+import { TaskBackend } from '../backend/task-backend.js';
 
 interface ListenClient {
   query(sql: string): Promise<unknown>;
@@ -79,6 +81,7 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly runner: JobRunner,
     sessionScope: DatabaseSessionScope,
+    private readonly moduleRef: ModuleRef,
     @Optional() @Inject(DATABASE_RESOLVED_OPTIONS) database?: ResolvedDatabaseOptions,
   ) {
     this.db = poolQueryable(dataSource, sessionScope);
@@ -109,7 +112,8 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.options.driver !== 'postgres') return; // the bullmq driver runs its own workers
+    // The bullmq driver (and a test fake) runs no TaskWorker.
+    if (!this.moduleRef.get(TaskBackend, { strict: false }).usesTaskWorker) return;
     const [row] = (await this.dataSource.query(
       `SELECT to_regclass('kwik_jobs') IS NOT NULL AS "exists"`,
     )) as { exists: boolean }[];
