@@ -1,19 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RequestContext } from '@kwik/core';
 import { TaskQueue, type TasksModuleOptions } from '@kwik/tasks';
 import { bootFixtureApp, type BootedApp } from '../../../test/support/boot-app.js';
 import { Seen, bullmqOptions, dropPrefix, tasksHttpModule, until } from './fixtures/tasks-app.js';
 
-/** Driver, its options, an id it could issue but did not, and how it answers a second cancel. */
-const DRIVERS: [string, TasksModuleOptions & { prefix?: string }, string, number][] = [
-  ['postgres', {}, '999999', 409],
-  // BullMQ removes a cancelled job.
-  ['bullmq', bullmqOptions('admin'), '0123456789abcdef01234567', 404],
+/**
+ * Driver, its options, an id it could issue but did not, how it answers a second cancel, and whose
+ * jobs a tenant's caller's counts are.
+ */
+const DRIVERS: [string, TasksModuleOptions & { prefix?: string }, string, number, string][] = [
+  ['postgres', {}, '999999', 409, 'tenant'],
+  // BullMQ removes a cancelled job, and counts whole queues.
+  ['bullmq', bullmqOptions('admin'), '0123456789abcdef01234567', 404, 'all'],
 ];
 
 describe.each(DRIVERS)(
   'tasks operations API (/_kwik/tasks) on %s',
-  (driver, options, unknownId, cancelAgain) => {
+  (driver, options, unknownId, cancelAgain, countsScope) => {
     let booted: BootedApp;
     let app: NestFastifyApplication;
     let base: string;
@@ -75,6 +79,41 @@ describe.each(DRIVERS)(
       const running = await call('POST', `/jobs/${dead.id}/cancel`);
       expect(running.status).toBe(409);
       expect(running.body.detail).toBe(`Job ${dead.id} is completed: only a pending job can be cancelled.`);
+    });
+
+    it('shows a tenant’s caller only that tenant’s jobs; a caller outside tenants every job', async () => {
+      const context = app.get(RequestContext);
+      app.get(Seen).failuresLeft.set('tenant-a', 100);
+      app.get(Seen).failuresLeft.set('tenant-b', 100);
+      const inTenant = (slug: string, key: string) =>
+        context.run({ requestId: `req-${slug}`, tenant: { id: `id-${slug}`, slug } }, () =>
+          queue.enqueue('flaky', { key }),
+        );
+      const a = await inTenant('a', 'tenant-a');
+      const b = await inTenant('b', 'tenant-b');
+      await until(async () => (await queue.job(a.id))?.state === 'dead', 'tenant a’s dead job');
+      await until(async () => (await queue.job(b.id))?.state === 'dead', 'tenant b’s dead job');
+      const asA = { ...admin, 'x-test-tenant': 'a' };
+
+      expect((await call('GET', `/jobs/${a.id}`, asA)).status).toBe(200);
+      expect((await call('GET', `/jobs/${b.id}`, asA)).status).toBe(404);
+      expect((await call('POST', `/jobs/${b.id}/redrive`, asA)).status).toBe(404);
+      expect((await call('POST', `/jobs/${b.id}/cancel`, asA)).status).toBe(404);
+      const failures = (await call('GET', '/failures?limit=50', asA)).body.data.map(
+        (j: { id: string }) => j.id,
+      );
+      expect(failures).toContain(a.id);
+      expect(failures).not.toContain(b.id);
+      const overview = (await call('GET', '', asA)).body;
+      expect(overview.scope).toEqual({ tenant: 'a', counts: countsScope });
+      const failedSeen = overview.queues.find((q: { name: string }) => q.name === 'default').counts.failed;
+      // One tenant's counts hold its one dead job; whole-queue counts hold more.
+      expect(countsScope === 'tenant' ? failedSeen === 1 : failedSeen >= 2).toBe(true);
+
+      const all = (await call('GET', '/failures?limit=50')).body.data.map((j: { id: string }) => j.id);
+      expect(all).toEqual(expect.arrayContaining([a.id, b.id]));
+      expect((await call('GET', '')).body.scope).toEqual({ tenant: null, counts: 'all' });
+      expect((await call('GET', `/jobs/${b.id}`)).status).toBe(200);
     });
 
     it.each([

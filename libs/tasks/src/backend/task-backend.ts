@@ -52,12 +52,23 @@ export abstract class TaskBackend {
   abstract redrive(ids: readonly string[]): Promise<number>;
   /** Cancels a pending or delayed job; false when it is not one (running, finished, unknown). */
   abstract cancel(id: string): Promise<boolean>;
-  /** Counts by queue: every queue this process knows of, and (PostgreSQL) every queue holding jobs. */
-  abstract counts(): Promise<{ name: string; counts: QueueCounts }[]>;
-  /** The latest dead jobs and failed attempts waiting for a retry, newest first. */
-  abstract failures(limit: number): Promise<JobRow[]>;
+  /**
+   * Counts by queue: every queue this process knows of, and (PostgreSQL) every queue holding jobs.
+   * With `tenantId`, only that tenant's jobs where the driver can count them so (`tenantScoped`).
+   */
+  abstract counts(tenantId?: string): Promise<{ name: string; counts: QueueCounts }[]>;
+  /** Whether {@link counts} can count one tenant's jobs (BullMQ counts whole queues). */
+  readonly countsByTenant: boolean = true;
+  /** The latest dead jobs and failed attempts waiting for a retry, newest first; with `tenantId`, that tenant's. */
+  abstract failures(limit: number, tenantId?: string): Promise<JobRow[]>;
   /** This process's workers. */
   abstract readonly worker: WorkerInfo;
+}
+
+/** The tenant a job was enqueued for (from its stored context), if any. */
+export function tenantOf(job: Pick<JobRow, 'context'>): string | undefined {
+  const tenant = (job.context as { tenant?: { id?: unknown } } | null)?.tenant;
+  return typeof tenant?.id === 'string' ? tenant.id : undefined;
 }
 
 /** Empty counts. */

@@ -18,6 +18,7 @@ import { backoffDelay, type ResolvedBackoff } from '../backoff.js';
 import {
   TaskBackend,
   noCounts,
+  tenantOf,
   type EnqueuedJob,
   type QueueCounts,
   type WorkerInfo,
@@ -89,6 +90,7 @@ export class BullmqTaskBackend
   private readonly idPrefix = randomBytes(6).toString('hex');
   private idCounter = 0;
   readonly jobIdFormat = '24 hex digits, or o<number> for a job enqueued inside a transaction';
+  override readonly countsByTenant = false;
   private readonly stats: TaskWorkerStats = {
     claimed: 0,
     completed: 0,
@@ -566,14 +568,18 @@ export class BullmqTaskBackend
     );
   }
 
-  async failures(limit: number): Promise<JobRow[]> {
+  async failures(limit: number, tenantId?: string): Promise<JobRow[]> {
     const rows: JobRow[] = [];
+    // A tenant's failures are among the queues' latest ones: read further back for them.
+    const depth = tenantId === undefined ? limit : limit * 10;
+    const keep = (row: JobRow) => tenantId === undefined || tenantOf(row) === tenantId;
     for (const queue of await this.knownQueues()) {
-      for (const job of await queue.getFailed(0, limit - 1)) rows.push(this.row(job, 'failed'));
+      for (const job of await queue.getFailed(0, depth - 1)) rows.push(this.row(job, 'failed'));
       // Failed attempts waiting for their retry sit in the delayed set with a failedReason.
-      for (const job of await queue.getDelayed(0, limit * 4 - 1))
+      for (const job of await queue.getDelayed(0, depth * 4 - 1))
         if (job.failedReason) rows.push(this.row(job, 'delayed'));
     }
+    rows.splice(0, rows.length, ...rows.filter(keep));
     return rows.sort((a, b) => failedAt(b) - failedAt(a)).slice(0, limit);
   }
 

@@ -2,9 +2,9 @@ import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestj
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { ProblemException, ProblemKind, TenantOptional } from '@kwik/core';
+import { ProblemException, ProblemKind, RequestContext, TenantOptional } from '@kwik/core';
 import type { JobRow } from '../postgres/job-store.js';
-import { TaskBackend, type QueueCounts, type WorkerInfo } from '../backend/task-backend.js';
+import { TaskBackend, tenantOf, type QueueCounts, type WorkerInfo } from '../backend/task-backend.js';
 import { TasksAdminGuard } from './tasks-admin.guard.js';
 
 class JobIdParams {
@@ -19,35 +19,57 @@ class FailuresQuery {
 /**
  * The operations API of `@kwik/tasks` (mounted at `/_kwik/tasks` unless `adminPath` says otherwise):
  * counts by queue and state, recent failures with their errors, one job, redrive and cancel — the
- * same for both drivers.
+ * same for both drivers. A caller inside a tenant (a tenant's admin) sees and acts on that tenant's
+ * jobs only (the tenant a job was enqueued for); a caller outside any tenant (a platform operator)
+ * on every job.
  */
 @ApiExcludeController()
 @TenantOptional()
 @UseGuards(TasksAdminGuard)
 @Controller()
 export class TasksAdminController {
-  constructor(private readonly backend: TaskBackend) {}
+  constructor(
+    private readonly backend: TaskBackend,
+    private readonly context: RequestContext,
+  ) {}
 
-  /** `{ queues: [{ name, counts: { waiting, active, delayed, completed, failed, cancelled } }], worker }` */
+  /**
+   * `{ queues: [{ name, counts: { waiting, active, delayed, completed, failed, cancelled } }], scope, worker }`;
+   * `scope` says whose jobs the counts are: `all` tenants, or one `tenant`'s (the BullMQ driver
+   * counts whole queues, so there it is `all` even for a tenant's caller).
+   */
   @Get()
   async overview(): Promise<{
     queues: { name: string; counts: QueueCounts }[];
+    scope: { tenant: string | null; counts: 'tenant' | 'all' };
     worker: WorkerInfo;
   }> {
-    return { queues: await this.backend.counts(), worker: this.backend.worker };
+    const tenant = this.context.tenant;
+    const byTenant = tenant !== undefined && this.backend.countsByTenant;
+    return {
+      queues: await this.backend.counts(byTenant ? tenant.id : undefined),
+      scope: { tenant: tenant?.slug ?? tenant?.id ?? null, counts: byTenant ? 'tenant' : 'all' },
+      worker: this.backend.worker,
+    };
   }
 
   /** The latest dead jobs and failed attempts waiting for a retry, newest first. */
   @Get('failures')
   async failures(@Query() { limit = 50 }: FailuresQuery): Promise<{ data: JobRow[] }> {
-    return { data: await this.backend.failures(limit) };
+    return { data: await this.backend.failures(limit, this.context.tenant?.id) };
   }
 
   @Get('jobs/:id')
   async job(@Param() { id }: JobIdParams): Promise<JobRow> {
+    return this.visible(id);
+  }
+
+  /** The job, when the caller may see it (404 otherwise: another tenant's job does not exist for it). */
+  private async visible(id: string): Promise<JobRow> {
     this.checkId(id);
     const job = await this.backend.get(id);
-    if (!job) throw notFound(id);
+    const tenant = this.context.tenant?.id;
+    if (!job || (tenant !== undefined && tenantOf(job) !== tenant)) throw notFound(id);
     return job;
   }
 
@@ -55,7 +77,7 @@ export class TasksAdminController {
   @Post('jobs/:id/redrive')
   @HttpCode(200)
   async redrive(@Param() { id }: JobIdParams): Promise<JobRow> {
-    this.checkId(id);
+    await this.visible(id);
     if ((await this.backend.redrive([id])) === 0) throw await this.conflict(id, 'dead', 'redriven');
     return (await this.backend.get(id))!;
   }
@@ -64,9 +86,7 @@ export class TasksAdminController {
   @Post('jobs/:id/cancel')
   @HttpCode(200)
   async cancel(@Param() { id }: JobIdParams): Promise<JobRow> {
-    this.checkId(id);
-    const before = await this.backend.get(id);
-    if (!before) throw notFound(id);
+    const before = await this.visible(id);
     if (!(await this.backend.cancel(id))) throw await this.conflict(id, 'pending', 'cancelled');
     // The BullMQ driver removes a cancelled job: answer with what it was.
     return (await this.backend.get(id)) ?? { ...before, state: 'cancelled', finishedAt: new Date() };

@@ -64,10 +64,11 @@ export class PostgresTaskBackend extends TaskBackend {
     return rows.length > 0;
   }
 
-  async counts(): Promise<{ name: string; counts: QueueCounts }[]> {
+  async counts(tenantId?: string): Promise<{ name: string; counts: QueueCounts }[]> {
     const rows = (await this.system.query(
       `SELECT "queue", "state", ("state" = 'pending' AND "runAt" > now()) AS "delayed", count(*)::int AS "n"
-         FROM "kwik_jobs" GROUP BY 1, 2, 3`,
+         FROM "kwik_jobs" WHERE $1::text IS NULL OR "context"->'tenant'->>'id' = $1 GROUP BY 1, 2, 3`,
+      [tenantId ?? null],
     )) as { queue: string; state: JobRow['state']; delayed: boolean; n: number }[];
     const queues = new Map<string, QueueCounts>(this.taskWorker.queueNames.map((q) => [q, noCounts()]));
     for (const r of rows) {
@@ -78,12 +79,13 @@ export class PostgresTaskBackend extends TaskBackend {
     return [...queues].sort(([a], [b]) => a.localeCompare(b)).map(([name, counts]) => ({ name, counts }));
   }
 
-  failures(limit: number): Promise<JobRow[]> {
+  failures(limit: number, tenantId?: string): Promise<JobRow[]> {
     return this.system.query(
       `SELECT "id"::text AS "id", "queue", "name", "state", "attempts", "maxAttempts", "lastError", "runAt", "createdAt", "finishedAt"
          FROM "kwik_jobs" WHERE "lastError" IS NOT NULL AND "state" IN ('dead', 'pending')
+          AND ($2::text IS NULL OR "context"->'tenant'->>'id' = $2)
         ORDER BY COALESCE("finishedAt", "runAt") DESC LIMIT $1`,
-      [limit],
+      [limit, tenantId ?? null],
     ) as Promise<JobRow[]>;
   }
 

@@ -6,6 +6,7 @@ import { TransactionManager } from '@kwik/database';
 import {
   TaskBackend,
   noCounts,
+  tenantOf,
   type EnqueuedJob,
   type QueueCounts,
   type WorkerInfo,
@@ -132,9 +133,10 @@ export class FakeTaskBackend extends TaskBackend {
     return Promise.resolve(job !== undefined);
   }
 
-  counts(): Promise<{ name: string; counts: QueueCounts }[]> {
+  counts(tenantId?: string): Promise<{ name: string; counts: QueueCounts }[]> {
     const queues = new Map<string, QueueCounts>();
     for (const job of this.all) {
+      if (tenantId !== undefined && tenantOf(job) !== tenantId) continue;
       let counts = queues.get(job.queue);
       if (!counts) queues.set(job.queue, (counts = noCounts()));
       const key: keyof QueueCounts =
