@@ -339,7 +339,9 @@ async function main() {
       ['nestPg', baselinePath(PAGE)],
     ]) {
       const page = await fetchPage(live[name].port, path, {}, want);
-      console.log(`  ${SERVERS[name].label} page 1: ${page.ok ? `200, ${page.bytes} B, ${PAGE} rows` : page.why}`);
+      console.log(
+        `  ${SERVERS[name].label} page 1: ${page.ok ? `200, ${page.bytes} B, ${PAGE} rows` : page.why}`,
+      );
       if (!page.ok) {
         contextProblem[name] = `GET ${path} -> ${page.why}`;
         problems.push(`${SERVERS[name].label} is not measured: ${contextProblem[name]}`);

@@ -15,14 +15,17 @@ import { fmt, median, printTargets, table, writeJson } from './lib/report.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_FILE = join(ROOT, '.kwik', 'bench-tasks-results.json');
-const DATABASE_URL = process.env.KWIK_BENCH_TASKS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kwik_bench_tasks';
+const DATABASE_URL =
+  process.env.KWIK_BENCH_TASKS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kwik_bench_tasks';
 const TARGET = 1.5; // Kwik's PostgreSQL driver vs pg-boss
 const BULLMQ_TARGET = 0.9; // Kwik's BullMQ driver vs raw BullMQ
 const RUN_TIMEOUT_MS = 330_000;
 
 const args = process.argv.slice(2);
 if (args.includes('--help')) {
-  console.log('Usage: node bench/tasks.mjs [--quick] [--jobs N] [--rounds N] [--only postgres|bullmq] [--no-pin]');
+  console.log(
+    'Usage: node bench/tasks.mjs [--quick] [--jobs N] [--rounds N] [--only postgres|bullmq] [--no-pin]',
+  );
   process.exit(0);
 }
 const quick = args.includes('--quick');
@@ -38,7 +41,8 @@ const pinning = setupPinning(!args.includes('--no-pin'));
 
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'postgres' && only !== 'bullmq') throw new Error('--only must be postgres or bullmq');
+if (only !== undefined && only !== 'postgres' && only !== 'bullmq')
+  throw new Error('--only must be postgres or bullmq');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const ALL_RUNNERS = {
@@ -53,14 +57,27 @@ const ALL_RUNNERS = {
   bullmq: { label: 'raw BullMQ', script: 'bench/servers/tasks-bullmq.mjs', pair: 'bullmq' },
   // Context, not a target: raw BullMQ with an AsyncLocalStorage active, as in every Kwik app (its
   // request context); on Node 20 each promise then pays the async-hooks propagation.
-  bullmqAls: { label: 'raw BullMQ + AsyncLocalStorage', script: 'bench/servers/tasks-bullmq.mjs', env: { ALS: '1' }, pair: 'bullmq' },
+  bullmqAls: {
+    label: 'raw BullMQ + AsyncLocalStorage',
+    script: 'bench/servers/tasks-bullmq.mjs',
+    env: { ALS: '1' },
+    pair: 'bullmq',
+  },
 };
 const RUNNERS = Object.fromEntries(Object.entries(ALL_RUNNERS).filter(([, r]) => !only || r.pair === only));
-const BASELINE = { kwik: 'pgboss', pgboss: 'pgboss', kwikBullmq: 'bullmq', bullmq: 'bullmq', bullmqAls: 'bullmq' };
+const BASELINE = {
+  kwik: 'pgboss',
+  pgboss: 'pgboss',
+  kwikBullmq: 'bullmq',
+  bullmq: 'bullmq',
+  bullmqAls: 'bullmq',
+};
 
 function runOnce(name) {
   const { script, env = {} } = RUNNERS[name];
-  const command = pinning.pinned ? ['taskset', ['-c', String(pinning.serverCpu), 'node', script]] : ['node', [script]];
+  const command = pinning.pinned
+    ? ['taskset', ['-c', String(pinning.serverCpu), 'node', script]]
+    : ['node', [script]];
   return new Promise((resolve, reject) => {
     const child = spawn(command[0], command[1], {
       cwd: ROOT,
@@ -77,7 +94,8 @@ function runOnce(name) {
       const line = out.trim().split('\n').at(-1) ?? '';
       try {
         const result = JSON.parse(line);
-        if (result.jobs !== jobs) return reject(new Error(`${name}: ${result.jobs} of ${jobs} jobs completed`));
+        if (result.jobs !== jobs)
+          return reject(new Error(`${name}: ${result.jobs} of ${jobs} jobs completed`));
         resolve(result);
       } catch {
         reject(new Error(`${name} exited ${code} without a result: ${err.slice(-500)}`));
@@ -87,7 +105,9 @@ function runOnce(name) {
 }
 
 await ensureDatabase(DATABASE_URL);
-console.log(`Tasks benchmark: ${jobs.toLocaleString('en-US')} no-op jobs, ${rounds} interleaved round(s), ${pinning.pinned ? 'runners pinned to CPU 1' : `not pinned (${pinning.reason})`}`);
+console.log(
+  `Tasks benchmark: ${jobs.toLocaleString('en-US')} no-op jobs, ${rounds} interleaved round(s), ${pinning.pinned ? 'runners pinned to CPU 1' : `not pinned (${pinning.reason})`}`,
+);
 const runs = Object.fromEntries(Object.keys(RUNNERS).map((name) => [name, []]));
 for (let round = 1; round <= rounds; round++) {
   const names = Object.keys(RUNNERS);
@@ -116,12 +136,25 @@ const ratioOf = (name, key = 'jobsPerSec') => {
   const base = summary[BASELINE[name]];
   if (!base) return undefined;
   // CPU: less is better, so the ratio is the baseline's CPU per job over this one's.
-  return key === 'cpuUsPerJob' ? base.cpuUsPerJob / summary[name].cpuUsPerJob : summary[name][key] / base[key];
+  return key === 'cpuUsPerJob'
+    ? base.cpuUsPerJob / summary[name].cpuUsPerJob
+    : summary[name][key] / base[key];
 };
-console.log(`\n${jobs.toLocaleString('en-US')} no-op jobs, enqueue and process (medians of ${rounds} round(s))\n`);
+console.log(
+  `\n${jobs.toLocaleString('en-US')} no-op jobs, enqueue and process (medians of ${rounds} round(s))\n`,
+);
 console.log(
   table(
-    ['runner', 'jobs/s', 'runs', 'vs baseline', 'CPU µs/job', 'vs baseline (CPU)', 'enqueue p50 ms', 'enqueue p99 ms'],
+    [
+      'runner',
+      'jobs/s',
+      'runs',
+      'vs baseline',
+      'CPU µs/job',
+      'vs baseline (CPU)',
+      'enqueue p50 ms',
+      'enqueue p99 ms',
+    ],
     Object.entries(summary).map(([name, s]) => [
       RUNNERS[name].label,
       fmt(s.jobsPerSec),
@@ -151,7 +184,12 @@ if (summary.kwik) {
     target: `>= ${TARGET}x`,
     status: ratio >= TARGET ? 'PASS' : 'MISS',
   });
-  targets.push({ name: 'Kwik PostgreSQL driver enqueue latency p99 (32 concurrent enqueuers)', figure: `${fmt(summary.kwik.enqueueP99Ms, 1)} ms`, target: 'reported', status: '-' });
+  targets.push({
+    name: 'Kwik PostgreSQL driver enqueue latency p99 (32 concurrent enqueuers)',
+    figure: `${fmt(summary.kwik.enqueueP99Ms, 1)} ms`,
+    target: 'reported',
+    status: '-',
+  });
 }
 if (summary.kwikBullmq) {
   const ratio = ratioOf('kwikBullmq');
@@ -161,7 +199,12 @@ if (summary.kwikBullmq) {
     target: `>= ${BULLMQ_TARGET}x`,
     status: ratio >= BULLMQ_TARGET ? 'PASS' : 'MISS',
   });
-  targets.push({ name: 'Kwik BullMQ driver enqueue latency p99 (32 concurrent enqueuers)', figure: `${fmt(summary.kwikBullmq.enqueueP99Ms, 1)} ms`, target: 'reported', status: '-' });
+  targets.push({
+    name: 'Kwik BullMQ driver enqueue latency p99 (32 concurrent enqueuers)',
+    figure: `${fmt(summary.kwikBullmq.enqueueP99Ms, 1)} ms`,
+    target: 'reported',
+    status: '-',
+  });
 }
 printTargets(targets);
 writeJson(RESULTS_FILE, { date: new Date().toISOString(), jobs, rounds, pinning, summary, targets });

@@ -33,7 +33,8 @@ class AcmeScope {
 
   async onModuleInit() {
     const [row] = await this.dataSource.query('SELECT id FROM tenants WHERE slug = $1', [TENANT]);
-    if (!row) throw new Error(`tenant "${TENANT}" not found: start the demo once on this database (bench:data does)`);
+    if (!row)
+      throw new Error(`tenant "${TENANT}" not found: start the demo once on this database (bench:data does)`);
     this.hooks.register({
       name: 'bench:acme',
       scope: (qb) => qb.andWhere(`${qb.alias}.tenantId = :benchTenantId`, { benchTenantId: row.id }),

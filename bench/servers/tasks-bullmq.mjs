@@ -28,12 +28,13 @@ await worker.waitUntilReady();
 // With ALS=1, an AsyncLocalStorage is active, as in any Kwik app (its request context): on Node 20
 // every promise then pays the async-hooks propagation.
 const als = process.env.ALS === '1' ? new (await import('node:async_hooks')).AsyncLocalStorage() : undefined;
-const load = () => enqueueAndDrain({
-  jobs: JOBS,
-  enqueuers: ENQUEUERS,
-  enqueue: (n) => queue.add('noop', { n }),
-  completed: () => done,
-});
+const load = () =>
+  enqueueAndDrain({
+    jobs: JOBS,
+    enqueuers: ENQUEUERS,
+    enqueue: (n) => queue.add('noop', { n }),
+    completed: () => done,
+  });
 const result = als ? await als.run({}, load) : await load();
 console.log(JSON.stringify(result));
 await worker.close();

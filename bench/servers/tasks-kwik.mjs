@@ -47,7 +47,10 @@ Module({
 
 process.env.LOG_LEVEL = 'silent';
 if (BULLMQ) await dropQueue(REDIS_URL, PREFIX, 'default');
-const app = await NestFactory.createApplicationContext(BenchTasks, { logger: process.env.BENCH_DEBUG ? undefined : false, abortOnError: false });
+const app = await NestFactory.createApplicationContext(BenchTasks, {
+  logger: process.env.BENCH_DEBUG ? undefined : false,
+  abortOnError: false,
+});
 await app.init();
 const manager = app.get(TransactionManager).manager;
 await manager.query(`DELETE FROM "kwik_jobs"`);

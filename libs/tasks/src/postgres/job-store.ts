@@ -58,12 +58,37 @@ export function poolQueryable(
   let run: Queryable['query'];
   if (typeof pool?.query !== 'function') run = (sql, params) => dataSource.query(sql, params);
   else {
-    const query = pool.query as (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
-    run = (sql, params) => query.call(pool, sql, params).then((r) => r.rows);
+    const query = pool.query as (config: {
+      name: string;
+      text: string;
+      values?: unknown[];
+    }) => Promise<{ rows: unknown[] }>;
+    // Named (prepared) statements: PostgreSQL parses and plans each of the driver's few fixed
+    // statements once per connection instead of once per job.
+    run = (sql, params) =>
+      query.call(pool, { name: statementName(sql), text: sql, values: params }).then((r) => r.rows);
   }
   if (!unscoped) return { query: run };
   return { query: (sql, params) => unscoped.runUnscoped(() => run(sql, params)) };
 }
+
+const statementNames = new Map<string, string>();
+
+/** A prepared-statement name per SQL text (the driver's texts are a small fixed set). */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) statementNames.set(sql, (name = `kwik_tasks_${statementNames.size + 1}`));
+  return name;
+}
+
+/**
+ * A WHERE condition that turns off `synchronous_commit` for the statement's own (implicit)
+ * transaction. Used on the workers' bookkeeping (claims, completions, failures, leases, cleanup):
+ * should PostgreSQL crash before such a commit reaches disk, the job is simply run again (its lease
+ * expires), which at-least-once delivery allows — while each job's WAL flush is no longer waited
+ * for. Enqueues, redrives and cancels stay synchronous: their callers were told they happened.
+ */
+const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true) IS NOT NULL`;
 
 /** What is inserted for one job. */
 export interface NewJob {
@@ -91,6 +116,28 @@ export const JobStore = {
    * and returns its id; with a dedup key already pending or running on the queue, that job's id.
    */
   async enqueue(db: Queryable, job: NewJob): Promise<{ id: string; deduplicated: boolean }> {
+    if (job.dedupKey === null) {
+      // No key to deduplicate on: a plain insert (the common case, and the cheaper plan).
+      const [row] = rowsOf<{ id: string }>(
+        await db.query(
+          `INSERT INTO "kwik_jobs" ("queue", "name", "payload", "priority", "runAt", "maxAttempts", "backoff", "context")
+           VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now() + $6 * interval '1 millisecond'), $7, $8, $9)
+           RETURNING "id"::text AS "id"`,
+          [
+            job.queue,
+            job.name,
+            job.payloadJson ?? JSON.stringify(job.payload ?? null),
+            job.priority,
+            job.runAt,
+            job.delayMs,
+            job.maxAttempts,
+            JSON.stringify(job.backoff),
+            job.context === null ? null : JSON.stringify(job.context),
+          ],
+        ),
+      );
+      return { id: row!.id, deduplicated: false };
+    }
     const rows: { id: string; inserted: boolean }[] = await db.query(
       `WITH ins AS (
          INSERT INTO "kwik_jobs" ("queue", "name", "payload", "priority", "runAt", "maxAttempts", "backoff", "dedupKey", "context")
@@ -155,6 +202,7 @@ export const JobStore = {
            WHERE "state" = 'pending' AND "queue" = ANY($1) AND "runAt" <= now()
            ORDER BY "priority" DESC, "runAt", "id"
            LIMIT $2 FOR UPDATE SKIP LOCKED)
+          AND ${ASYNC_COMMIT}
         RETURNING j."id"::text AS "id", j."queue", j."name", j."payload", j."state", j."priority", j."runAt",
                   j."attempts", j."maxAttempts", j."backoff", j."dedupKey", j."lockedBy", j."lockedUntil",
                   j."lastError", j."result", j."context", j."createdAt", j."startedAt", j."finishedAt"`,
@@ -177,6 +225,7 @@ export const JobStore = {
                 "lastError" = '{"message":"the lease expired: its worker stopped or hung"}'
           WHERE "id" IN (SELECT "id" FROM "kwik_jobs" WHERE "state" = 'running' AND "lockedUntil" < now()
                           AND "queue" = ANY($1) FOR UPDATE SKIP LOCKED)
+            AND ${ASYNC_COMMIT}
           RETURNING "id", "state"`,
         [queues],
       ),
@@ -190,7 +239,7 @@ export const JobStore = {
     if (ids.length === 0) return;
     await db.query(
       `UPDATE "kwik_jobs" SET "lockedUntil" = now() + $3 * interval '1 millisecond'
-        WHERE "id" = ANY($1::bigint[]) AND "lockedBy" = $2 AND "state" = 'running'`,
+        WHERE "id" = ANY($1::bigint[]) AND "lockedBy" = $2 AND "state" = 'running' AND ${ASYNC_COMMIT}`,
       [ids, worker, leaseMs],
     );
   },
@@ -200,7 +249,7 @@ export const JobStore = {
     const rows = rowsOf<{ id: string }>(
       await db.query(
         `UPDATE "kwik_jobs" SET "state" = 'completed', "result" = $3, "finishedAt" = now(), "lockedBy" = NULL, "lockedUntil" = NULL
-        WHERE "id" = $1 AND "lockedBy" = $2 AND "state" = 'running' RETURNING "id"`,
+        WHERE "id" = $1 AND "lockedBy" = $2 AND "state" = 'running' AND ${ASYNC_COMMIT} RETURNING "id"`,
         [id, worker, result === undefined ? null : JSON.stringify(result)],
       ),
     );
@@ -221,7 +270,7 @@ export const JobStore = {
       await db.query(
         `UPDATE "kwik_jobs" j SET "state" = 'completed', "result" = d."result", "finishedAt" = now(), "lockedBy" = NULL, "lockedUntil" = NULL
            FROM (SELECT unnest($2::bigint[]) AS "id", unnest($3::jsonb[]) AS "result") d
-          WHERE j."id" = d."id" AND j."lockedBy" = $1 AND j."state" = 'running'
+          WHERE j."id" = d."id" AND j."lockedBy" = $1 AND j."state" = 'running' AND ${ASYNC_COMMIT}
          RETURNING j."id"::text AS "id"`,
         [
           worker,
@@ -251,7 +300,7 @@ export const JobStore = {
               "runAt" = CASE WHEN $4::integer IS NULL THEN "runAt" ELSE now() + $4 * interval '1 millisecond' END,
               "finishedAt" = CASE WHEN $4::integer IS NULL THEN now() ELSE NULL END,
               "lastError" = $3, "lockedBy" = NULL, "lockedUntil" = NULL
-        WHERE "id" = $1 AND "lockedBy" = $2 AND "state" = 'running' RETURNING "id"`,
+        WHERE "id" = $1 AND "lockedBy" = $2 AND "state" = 'running' AND ${ASYNC_COMMIT} RETURNING "id"`,
         [id, worker, JSON.stringify(error), retryInMs],
       ),
     );
@@ -263,7 +312,7 @@ export const JobStore = {
     if (ids.length === 0) return;
     await db.query(
       `UPDATE "kwik_jobs" SET "state" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL, "attempts" = GREATEST("attempts" - 1, 0)
-        WHERE "id" = ANY($1::bigint[]) AND "lockedBy" = $2 AND "state" = 'running'`,
+        WHERE "id" = ANY($1::bigint[]) AND "lockedBy" = $2 AND "state" = 'running' AND ${ASYNC_COMMIT}`,
       [ids, worker],
     );
   },
@@ -278,6 +327,7 @@ export const JobStore = {
               AND (("state" IN ('completed', 'cancelled') AND "finishedAt" < now() - $1 * interval '1 millisecond')
                 OR ("state" = 'dead' AND "finishedAt" < now() - $2 * interval '1 millisecond'))
             LIMIT $3 FOR UPDATE SKIP LOCKED)
+           AND ${ASYNC_COMMIT}
          RETURNING "id"`,
         [keepCompletedMs, keepDeadMs, batch],
       ),
