@@ -12,6 +12,15 @@ const ENQUEUERS = Number(process.env.ENQUEUERS ?? 32);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 50);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = 'bullmq-bench';
+// With SAME_OPTIONS=1, each job carries what Kwik's driver gives every job (attempts, a backoff, a
+// job id of its own): the same work for BullMQ, to tell its cost from Kwik's own.
+const SAME_OPTIONS = process.env.SAME_OPTIONS === '1';
+const ID_PREFIX = Math.random().toString(16).slice(2, 14).padEnd(12, '0');
+const sameOptions = (n) => ({
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  jobId: ID_PREFIX + n.toString(16).padStart(12, '0'),
+});
 
 await dropQueue(REDIS_URL, PREFIX, 'bench-noop');
 const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
@@ -32,7 +41,7 @@ const load = () =>
   enqueueAndDrain({
     jobs: JOBS,
     enqueuers: ENQUEUERS,
-    enqueue: (n) => queue.add('noop', { n }),
+    enqueue: (n) => (SAME_OPTIONS ? queue.add('noop', { n }, sameOptions(n)) : queue.add('noop', { n })),
     completed: () => done,
   });
 const result = als ? await als.run({}, load) : await load();

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { RequestContext } from '@kwik/core';
 import { TransactionManager } from '@kwik/database';
-import type { JobRow } from './postgres/job-store.js';
+import type { JobRow, NewJob } from './postgres/job-store.js';
 import { TaskBackend, type EnqueuedJob } from './backend/task-backend.js';
 import { TASKS_RESOLVED_OPTIONS } from './tasks.constants.js';
 import { TasksError, TasksErrorCode } from './tasks.errors.js';
@@ -63,7 +63,18 @@ export class TaskQueue implements OnModuleInit {
     }
   }
 
-  async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueuedJob> {
+  enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueuedJob> {
+    let job: NewJob;
+    try {
+      job = this.prepare(name, payload, options);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return this.backend.enqueue(job, this.transactions.inTransaction ? this.transactions.manager : undefined);
+  }
+
+  /** The job to store, validated (throws a {@link TasksError} naming what is wrong). */
+  private prepare(name: string, payload: unknown, options: EnqueueOptions): NewJob {
     const task = this.registry.get(name);
     if (!task)
       throw new TasksError(
@@ -93,7 +104,7 @@ export class TaskQueue implements OnModuleInit {
     )
       bad('dedupKey must be a non-empty string of at most 500 characters');
     const queue = options.queue ?? task.queue;
-    if (!/^[\w.:-]{1,100}$/.test(queue))
+    if (queue !== task.queue && !/^[\w.:-]{1,100}$/.test(queue))
       bad(`queue "${queue}" must be 1–100 letters, digits, '.', ':', '_' or '-'`);
     // The PostgreSQL driver stores the text written here; BullMQ writes the payload itself (its
     // JSON errors come back from the driver as the same InvalidEnqueue).
@@ -122,22 +133,19 @@ export class TaskQueue implements OnModuleInit {
       bad(
         `priority ${priority}: the bullmq driver runs jobs without a priority first, so only priorities ≤ 0 keep their order there (use 0 for the most urgent jobs and negative numbers for later ones)`,
       );
-    return this.backend.enqueue(
-      {
-        queue,
-        name,
-        payload: payload ?? null,
-        ...(payloadJson !== undefined ? { payloadJson } : {}),
-        priority,
-        runAt: options.runAt ?? null,
-        delayMs: Math.round(delay),
-        maxAttempts: attempts,
-        backoff: resolveBackoff(options.backoff, task.backoff, `enqueue('${name}')`),
-        dedupKey: options.dedupKey ?? null,
-        context,
-      },
-      this.transactions.inTransaction ? this.transactions.manager : undefined,
-    );
+    return {
+      queue,
+      name,
+      payload: payload ?? null,
+      payloadJson,
+      priority,
+      runAt: options.runAt ?? null,
+      delayMs: Math.round(delay),
+      maxAttempts: attempts,
+      backoff: resolveBackoff(options.backoff, task.backoff, `enqueue('${name}')`),
+      dedupKey: options.dedupKey ?? null,
+      context,
+    };
   }
 
   /** A job by id (its state, attempts, last error, result), or undefined. */

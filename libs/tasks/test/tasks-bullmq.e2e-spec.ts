@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { KwikModule, RequestContext } from '@kwik/core';
 import { DatabaseModule, TransactionManager } from '@kwik/database';
@@ -297,6 +298,23 @@ describe('tasks on BullMQ', () => {
     // Redis holds a NUL character fine.
     const nul = await queue.enqueue('greet', { name: 'a\u0000b', times: 1 });
     await until(async () => (await state(nul.id)) === 'completed', 'the NUL job');
+  });
+
+  it('reconnects after Redis drops its connections (as by a Redis restart) and goes on', async () => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      const list = (await redis.client('LIST')) as string;
+      const ours = list
+        .split('\n')
+        .filter((line) => new RegExp(` name=${options.prefix}:`).test(line))
+        .map((line) => /(?:^| )id=(\d+)/.exec(line)![1]!);
+      expect(ours.length).toBeGreaterThanOrEqual(2); // the driver's connections and the worker's blocking one
+      for (const id of ours) await redis.client('KILL', 'ID', id);
+    } finally {
+      redis.disconnect();
+    }
+    const { id } = await queue.enqueue('greet', { name: 'After the drop', times: 1 });
+    await until(async () => (await state(id)) === 'completed', 'a job after the reconnect', 20_000);
   });
 
   it('refuses ids that are not its ids', async () => {

@@ -53,6 +53,9 @@ interface OutboxRow {
   createdAt: Date;
 }
 
+/** Every job retries through the workers' custom strategy (Kwik's backoff, read from the task or the job). */
+const KWIK_BACKOFF = { type: 'kwik' } as const;
+
 /** Ids this driver issues: 24 hex digits, or `o<outbox id>` for a job enqueued in a transaction. */
 const JOB_ID = /^(?:[0-9a-f]{24}|o[1-9]\d{0,17})$/;
 /** Outbox rows relayed per round trip. */
@@ -198,10 +201,12 @@ export class BullmqTaskBackend
         );
       }
       const redis = this.options.redis!;
+      // Named `<prefix>:kwik-tasks` in CLIENT LIST (BullMQ names its blocking connections `<prefix>:<queue>`).
+      const base = { lazyConnect: true, connectionName: `${this.options.prefix}:kwik-tasks` };
       const make = (extra: Record<string, unknown>): Redis =>
         typeof redis === 'string'
-          ? new IORedis(redis, { lazyConnect: true, ...extra })
-          : new IORedis({ ...redis, lazyConnect: true, ...extra });
+          ? new IORedis(redis, { ...base, ...extra })
+          : new IORedis({ ...redis, ...base, ...extra });
       // Enqueues fail fast while Redis is away; workers' blocking reads wait for it to come back.
       const connection = make({ maxRetriesPerRequest: 3 });
       const workerConnection = make({ maxRetriesPerRequest: null });
@@ -248,12 +253,10 @@ export class BullmqTaskBackend
   }
 
   private jobOptions(job: NewJob): JobsOptions {
-    return {
-      attempts: job.maxAttempts,
-      backoff: { type: 'kwik' },
-      ...(job.priority < 0 ? { priority: -job.priority } : {}),
-      ...(job.dedupKey !== null ? { deduplication: { id: job.dedupKey } } : {}),
-    };
+    const options: JobsOptions = { attempts: job.maxAttempts, backoff: KWIK_BACKOFF };
+    if (job.priority < 0) options.priority = -job.priority;
+    if (job.dedupKey !== null) options.deduplication = { id: job.dedupKey };
+    return options;
   }
 
   async enqueue(job: NewJob, tx: EntityManager | undefined): Promise<EnqueuedJob> {
@@ -612,6 +615,7 @@ function asJson(name: string, data: KwikJobData): string {
 }
 
 function sameBackoff(a: ResolvedBackoff, b: ResolvedBackoff | undefined): boolean {
+  if (a === b) return true;
   return (
     b !== undefined &&
     a.type === b.type &&

@@ -50,10 +50,10 @@ export class JobRunner {
 
   /** The handler in the enqueuer's context; a plain (non-promise) result costs no extra promise turn. */
   private invoke(handler: TaskHandler, job: RunnableJob, payload: unknown): Promise<unknown> {
-    const snapshot: RequestContextSnapshot = {
-      ...((job.context ?? {}) as RequestContextSnapshot),
-      jobId: job.id,
-    };
+    const snapshot: RequestContextSnapshot =
+      job.context === null
+        ? { jobId: job.id }
+        : { ...(job.context as RequestContextSnapshot), jobId: job.id };
     let result: unknown;
     try {
       result = this.context.run(snapshot, () => handler.run(payload));
