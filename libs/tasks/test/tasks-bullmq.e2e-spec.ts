@@ -377,6 +377,29 @@ describe('tasks on BullMQ: shutdown, cron and boot', () => {
     }
   });
 
+  it('cancels a job still in the outbox (committed, not relayed yet) by dropping its row', async () => {
+    const db = await createTestDatabase('tasks_bullmq_outbox_cancel');
+    const options = bullmqOptions('outboxcancel');
+    // No worker, and a relay poll far beyond the test: the row stays in the outbox.
+    const app = await startTasksApp(db.url, { ...options, worker: false, pollIntervalMs: 600_000 });
+    try {
+      const [row] = await app.get(DataSource).query(
+        `INSERT INTO "kwik_task_outbox" ("queue", "name", "data", "options")
+         VALUES ('default', 'greet', '{"payload":{"name":"Never","times":1}}', '{"attempts":1,"runAtMs":0}') RETURNING "id"::text AS "id"`,
+      );
+      const id = `o${row.id}`;
+      const queue = app.get(TaskQueue);
+      expect(await queue.job(id)).toMatchObject({ state: 'pending', name: 'greet' });
+      expect(await app.get(TaskBackend).cancel(id)).toBe(true);
+      expect(await queue.job(id)).toBeUndefined();
+      expect(await app.get(TaskBackend).cancel(id)).toBe(false);
+    } finally {
+      await app.close();
+      await db.drop();
+      await dropPrefix(options.prefix);
+    }
+  });
+
   it('fails at boot when Redis does not answer, naming where it looked', async () => {
     const db = await createTestDatabase('tasks_bullmq_noredis');
     try {

@@ -69,7 +69,13 @@ describe('FakeTaskBackend (the queue fake for tests)', () => {
       }),
     ).rejects.toThrow('roll back');
     tasks.expectNothingEnqueued();
-    await tx.run(() => queue.enqueue('greet', { name: 'Kept', times: 1 }, { dedupKey: 'k' }));
+    await tx.run(async () => {
+      await queue.enqueue('greet', { name: 'Kept', times: 1 }, { dedupKey: 'k' });
+      // The same key again in the same transaction: the first job.
+      expect(await queue.enqueue('greet', { name: 'Twice', times: 1 }, { dedupKey: 'k' })).toMatchObject({
+        deduplicated: true,
+      });
+    });
     expect(await queue.enqueue('greet', { name: 'Again', times: 1 }, { dedupKey: 'k' })).toMatchObject({
       deduplicated: true,
     });

@@ -27,7 +27,7 @@ export interface QueueCounts {
 /** The workers of this process, as the operations API shows them. */
 export interface WorkerInfo {
   readonly id: string;
-  readonly driver: 'postgres' | 'bullmq';
+  readonly driver: 'postgres' | 'bullmq' | 'fake';
   readonly stats: TaskWorkerStats;
 }
 

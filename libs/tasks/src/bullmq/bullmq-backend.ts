@@ -404,11 +404,20 @@ export class BullmqTaskBackend
       });
   }
 
+  /** Counts and logs a failed attempt: a retry when BullMQ put the job back, dead when it failed it. */
   private failed(job: Job | undefined, error: Error): void {
     if (!job) return;
+    // BullMQ also fails a job outright (too many stalls, an UnrecoverableError): ask where it is.
+    void job.getState().then(
+      (state) => this.countFailure(job, error, state !== 'failed'),
+      () => this.countFailure(job, error, job.attemptsMade < (job.opts.attempts ?? 1)),
+    );
+  }
+
+  private countFailure(job: Job, error: Error, retrying: boolean): void {
     const attempts = job.opts.attempts ?? 1;
     const permanent = error.name === 'UnrecoverableError';
-    if (!permanent && job.attemptsMade < attempts) {
+    if (retrying) {
       this.stats.retried++;
       this.logger.warn(
         `Job ${job.id} (${job.name}) failed (attempt ${job.attemptsMade}/${attempts}): ${error.message}; retrying`,
@@ -537,7 +546,18 @@ export class BullmqTaskBackend
 
   async cancel(id: string): Promise<boolean> {
     const job = await this.find(id);
-    if (!job) return false;
+    if (!job) {
+      // Enqueued in a transaction and not relayed yet: cancelling drops its outbox row.
+      if (!id.startsWith('o')) return false;
+      const deleted = rowsOf(
+        await this.sessionScope.runUnscoped(() =>
+          this.dataSource.query(`DELETE FROM "kwik_task_outbox" WHERE "id" = $1 RETURNING "id"`, [
+            id.slice(1),
+          ]),
+        ),
+      );
+      return deleted.length > 0;
+    }
     const state = await job.getState();
     if (!['waiting', 'prioritized', 'delayed', 'waiting-children'].includes(state)) return false;
     try {

@@ -103,18 +103,21 @@ export class TasksAdminController {
   private async conflict(id: string, needed: string, verb: string): Promise<ProblemException> {
     const job = await this.backend.get(id);
     if (!job) return notFound(id);
-    if (job.state === needed && job.dedupKey !== null)
+    if (verb === 'redriven' && job.state === needed && job.dedupKey !== null)
       return new ProblemException({
         status: 409,
         kind: ProblemKind.Conflict,
         title: 'Conflict',
-        detail: `Job ${id} is ${job.state}, but another pending or running job holds its dedup key "${job.dedupKey}": ${verb === 'redriven' ? 'redrive it' : 'try again'} when that one has finished.`,
+        detail: `Job ${id} is ${job.state}, but another pending or running job holds its dedup key "${job.dedupKey}": redrive it when that one has finished.`,
       });
     return new ProblemException({
       status: 409,
       kind: ProblemKind.Conflict,
       title: 'Conflict',
-      detail: `Job ${id} is ${job.state}: only a ${needed} job can be ${verb}.`,
+      detail:
+        job.state === needed
+          ? `Job ${id} could not be ${verb}: a worker took it meanwhile.`
+          : `Job ${id} is ${job.state}: only a ${needed} job can be ${verb}.`,
     });
   }
 }

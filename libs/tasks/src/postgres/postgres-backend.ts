@@ -47,7 +47,8 @@ export class PostgresTaskBackend extends TaskBackend {
   }
 
   get(id: string): Promise<JobRow | undefined> {
-    return JobStore.get(this.system, id);
+    // Inside a transaction: on it (it sees its own enqueues; embedded PGlite has no other connection).
+    return JobStore.get(this.transactions.inTransaction ? this.transactions.manager : this.system, id);
   }
 
   redrive(ids: readonly string[]): Promise<number> {

@@ -12,7 +12,6 @@ import {
   type WorkerInfo,
 } from '../backend/task-backend.js';
 import type { JobRow, NewJob } from '../postgres/job-store.js';
-import { TasksError, TasksErrorCode } from '../tasks.errors.js';
 import { JobRunner, PermanentFailure } from '../worker/job-runner.js';
 import type { TaskWorkerStats } from '../worker/task-worker.js';
 
@@ -46,6 +45,8 @@ export class FakeTaskBackend extends TaskBackend {
   readonly jobIdFormat = 'fake-<number>';
   override readonly schedulesCron = false;
   private readonly all: JobRow[] = [];
+  /** Jobs of transactions not committed yet, per transaction (a rolled-back one is simply forgotten). */
+  private readonly uncommitted = new WeakMap<EntityManager, JobRow[]>();
   private sequence = 0;
   private readonly stats: TaskWorkerStats = {
     claimed: 0,
@@ -75,7 +76,9 @@ export class FakeTaskBackend extends TaskBackend {
 
   enqueue(job: NewJob, tx: EntityManager | undefined): Promise<EnqueuedJob> {
     if (job.dedupKey !== null) {
-      const live = this.all.find(
+      // Committed jobs, and this transaction's own (another transaction's are not visible yet).
+      const mine = tx ? (this.uncommitted.get(tx) ?? []) : [];
+      const live = [...this.all, ...mine].find(
         (j) => j.queue === job.queue && j.dedupKey === job.dedupKey && j.state === 'pending',
       );
       if (live) return Promise.resolve({ id: live.id, deduplicated: true });
@@ -104,8 +107,12 @@ export class FakeTaskBackend extends TaskBackend {
       finishedAt: null,
     };
     // Enqueued in a transaction: there once it commits, never if it rolls back.
-    if (tx) this.transactions.afterCommit(() => void this.all.push(row));
-    else this.all.push(row);
+    if (tx) {
+      const mine = this.uncommitted.get(tx) ?? [];
+      if (mine.length === 0) this.uncommitted.set(tx, mine);
+      mine.push(row);
+      this.transactions.afterCommit(() => void this.all.push(row));
+    } else this.all.push(row);
     return Promise.resolve({ id: row.id, deduplicated: false });
   }
 
@@ -162,7 +169,7 @@ export class FakeTaskBackend extends TaskBackend {
   }
 
   get worker(): WorkerInfo {
-    return { id: 'fake', driver: 'postgres', stats: { ...this.stats } };
+    return { id: 'fake', driver: 'fake', stats: { ...this.stats } };
   }
 
   // ---- for tests ----
@@ -206,8 +213,7 @@ export class FakeTaskBackend extends TaskBackend {
         ran.push(job);
       }
     }
-    throw new TasksError(
-      TasksErrorCode.InvalidEnqueue,
+    throw new Error(
       `FakeTaskBackend.runNow(): jobs kept enqueuing jobs for ${MAX_ROUNDS} rounds; is a handler enqueuing itself?`,
     );
   }
