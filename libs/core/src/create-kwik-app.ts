@@ -44,6 +44,15 @@ export interface CreateKwikAppOptions {
   plugins?: (fastify: FastifyInstance) => unknown;
   /** Extra Nest application options (`logger`, `cors`, ...). */
   nest?: Omit<NestApplicationOptions, 'bufferLogs' | 'abortOnError' | 'autoFlushLogs'>;
+  /**
+   * Makes the Nest application instead of `NestFactory.create(module, adapter, options)`: `@kwik/testing`
+   * passes a compiled `TestingModule`'s `createNestApplication`, so a test app with overridden
+   * providers still gets everything `createKwikApp()` wires. @default NestFactory.create
+   */
+  create?: (
+    adapter: FastifyAdapter,
+    options: NestApplicationOptions,
+  ) => Promise<NestFastifyApplication> | NestFastifyApplication;
 }
 
 /**
@@ -94,7 +103,7 @@ export async function createKwikApp(
     context.runWithStore(store, done);
   });
 
-  const app = await createNestApp(module, adapter, options.nest);
+  const app = await createNestApp(module, adapter, options.nest, options.create);
   const kwikOptions = resolveKwikOptions(app);
   const logger = app.get(KwikLoggerHost, { strict: false }).logger;
   if (logger) app.useLogger(logger);
@@ -131,14 +140,17 @@ async function createNestApp(
   module: Type<unknown>,
   adapter: FastifyAdapter,
   nest: CreateKwikAppOptions['nest'],
+  create?: CreateKwikAppOptions['create'],
 ): Promise<NestFastifyApplication> {
+  const options: NestApplicationOptions = {
+    ...nest,
+    bufferLogs: true,
+    autoFlushLogs: false,
+    abortOnError: false,
+  };
   try {
-    return await NestFactory.create<NestFastifyApplication>(module, adapter, {
-      ...nest,
-      bufferLogs: true,
-      autoFlushLogs: false,
-      abortOnError: false,
-    });
+    if (create) return await create(adapter, options);
+    return await NestFactory.create<NestFastifyApplication>(module, adapter, options);
   } catch (error) {
     if (error instanceof KwikError)
       Logger.detachBuffer(); // drop Nest's noise, keep later logs flowing

@@ -69,7 +69,7 @@ export class HttpCache implements OnModuleInit {
   private readonly warned = new Set<RoutePlan>();
   private readonly refreshSecret = randomUUID();
   private sequence = 0;
-  private readonly fastify: FastifyInstance | undefined;
+  private fastify: FastifyInstance | undefined;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -77,8 +77,14 @@ export class HttpCache implements OnModuleInit {
     private readonly cache: CacheService,
     private readonly plans: RoutePlans,
   ) {
-    const fastify = adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
-    if (typeof fastify?.addHook !== 'function') return;
+    // When the HTTP adapter is there: at once under NestFactory.create(); under a testing module
+    // (@kwik/testing), when `createNestApplication()` sets it — both before Nest registers routes.
+    adapterHost.init$.subscribe(() => this.attach());
+  }
+
+  private attach(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
+    if (typeof fastify?.addHook !== 'function' || this.fastify) return;
     this.fastify = fastify;
     // Nest registers its routes after the providers exist. The cache's hooks go on the cached
     // routes only, found by the name Nest gives each route handler (`Controller.method`; the
