@@ -26,3 +26,11 @@ export {
   type ScenarioSteps,
   type StepFn,
 } from './scenario.js';
+export {
+  breakingChanges,
+  expectNoBreakingChanges,
+  fetchApiDocuments,
+  writeApiSnapshot,
+  type BreakingChange,
+  type OpenApiDocument,
+} from './contract.js';
