@@ -27,6 +27,7 @@ describe('every lib is a publishable package', () => {
     'cache',
     'versioning',
     'tasks',
+    'testing',
   ])('@kwik/%s packs compiled JS, types and its README, no specs or sources', (lib) => {
     const { name, files } = packedFiles(lib);
     const paths = files.map((f) => f.path);

@@ -1,6 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createKwikApp } from '@kwik/core';
-import { createTestDatabase } from '../../../test/support/postgres.js';
+import { createTestApp } from '@kwik/testing';
 import { AppModule } from '../src/app.module.js';
 import { DEMO_PASSWORD } from '../src/seed/seed-data.js';
 
@@ -37,42 +36,32 @@ export async function startDemo(
   strategy: DemoStrategy = 'shared',
   options: StartDemoOptions = {},
 ): Promise<DemoUnderTest> {
-  const db = options.databaseUrl
-    ? { url: options.databaseUrl, drop: () => Promise.resolve() }
-    : await createTestDatabase('demo');
-  const env: Record<string, string> = {
-    DATABASE_URL: db.url,
-    LOG_LEVEL: process.env.DEMO_TEST_LOG_LEVEL ?? 'silent',
-    KWIK_TENANT_STRATEGY: strategy,
-    ...options.env,
-  };
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
+  // The testing kit boots the demo as production does, on a database of its own (or the given one).
+  const t = await createTestApp(AppModule, {
+    name: 'demo',
+    database: options.databaseUrl ? { url: options.databaseUrl } : 'fresh',
+    env: {
+      LOG_LEVEL: process.env.DEMO_TEST_LOG_LEVEL ?? 'silent',
+      KWIK_TENANT_STRATEGY: strategy,
+      ...options.env,
+    },
+  });
   try {
-    const app = await createKwikApp(AppModule, { handleSignals: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.getHttpServer().address() as { port: number };
-    const baseUrl = `http://127.0.0.1:${address.port}`;
-    const token = await login(baseUrl, 'admin@acme.test');
+    const token = await t.client.token({ email: 'admin@acme.test', password: DEMO_PASSWORD, tenant: 'acme' });
     return {
-      app,
-      baseUrl,
-      databaseUrl: db.url,
+      app: t.app,
+      baseUrl: t.baseUrl,
+      databaseUrl: t.databaseUrl!,
       fetch: (input, init = {}) => {
         const headers = new Headers(init.headers);
         if (!headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
         return fetch(input, { ...init, headers });
       },
-      close: async () => {
-        await app.close();
-        await db.drop();
-      },
+      close: () => t.close(),
     };
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+  } catch (error) {
+    await t.close();
+    throw error;
   }
 }
 
