@@ -21,7 +21,7 @@ export interface BreakingChange {
     | 'request-field-removed'
     | 'parameter-required'
     | 'type-narrowed';
-  /** Where: `GET /api/posts 200 data[].title`. */
+  /** Where: `GET /api/posts 200 data[] title` (operation, status or `body`, then the field path). */
   readonly where: string;
   /** In words. */
   readonly message: string;
@@ -159,7 +159,10 @@ function compareEnum(where: string, oldS: Schema, newS: Schema, add: Add): void 
       add('enum-value-removed', where, `${where} no longer has the value ${JSON.stringify(value)}`);
 }
 
-/** Responses: clients read fields; a removed field, enum value or admitted type breaks them. */
+/**
+ * Responses: clients read fields; a removed field or enum value breaks them. (A response type that
+ * changes is not compared: a wider one can break strict clients, a narrower one cannot.)
+ */
 function compareResponse(
   where: string,
   oldRaw: Schema,

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
-import { createKwikApp } from '@kwik/core';
+import { createKwikApp, type CreateKwikAppOptions } from '@kwik/core';
 import { TestClient, type TestClientOptions } from './test-client.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -33,6 +33,12 @@ export interface CreateTestAppOptions {
   name?: string;
   /** The {@link TestClient}'s auth path and tenant header. */
   client?: TestClientOptions;
+  /**
+   * What the app's `main.ts` passes to `createKwikApp()` (`plugins`, `bodyLimit`, `trustProxy`,
+   * `requestIdHeader`, `nest`…), so the test app boots the same way. Signals are never handled.
+   * @default {}
+   */
+  kwik?: Omit<CreateKwikAppOptions, 'create' | 'handleSignals'>;
 }
 
 /** A Kwik app running for a test, on 127.0.0.1 and a free port. */
@@ -71,7 +77,9 @@ export async function createTestApp(
   AppModule: Type<unknown>,
   options: CreateTestAppOptions = {},
 ): Promise<TestApp> {
-  const database = options.database ?? 'fresh';
+  // A DATABASE_URL given in `env` is the database (as `{ url }`): no fresh one is made beside it.
+  const fromEnv = options.env && 'DATABASE_URL' in options.env ? options.env.DATABASE_URL : undefined;
+  const database = fromEnv !== undefined ? { url: fromEnv } : (options.database ?? 'fresh');
   let fresh: TestDatabase | undefined;
   let databaseUrl: string | undefined;
   if (database === 'fresh') {
@@ -81,8 +89,8 @@ export async function createTestApp(
   else databaseUrl = process.env.DATABASE_URL;
 
   const env: Record<string, string | undefined> = {
-    ...(database !== false ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
+    ...(database !== false ? { DATABASE_URL: databaseUrl } : {}),
   };
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   setEnv(env);
@@ -103,20 +111,21 @@ export async function createTestApp(
   } finally {
     setEnv(saved);
   }
-  const { port } = app.getHttpServer().address() as { port: number };
+  const booted = app;
+  const { port } = booted.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
   let closed = false;
   return {
-    app,
+    app: booted,
     baseUrl,
     databaseUrl,
     client: TestClient.create(baseUrl, options.client),
-    get: <T>(token: unknown) => app.get<T>(token as never, { strict: false }),
+    get: <T>(token: unknown) => booted.get<T>(token as never, { strict: false }),
     async close() {
       if (closed) return;
       closed = true;
       try {
-        await app.close();
+        await booted.close();
       } finally {
         await fresh?.drop();
       }

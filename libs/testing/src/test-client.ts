@@ -76,7 +76,8 @@ export class TestClient {
   ) {}
 
   static create(baseUrl: string, options: TestClientOptions = {}): TestClient {
-    const authPath = `/${(options.authPath ?? '/api/auth').replace(/^\/+|\/+$/g, '')}`;
+    const trimmed = (options.authPath ?? '/api/auth').replace(/^\/+|\/+$/g, '');
+    const authPath = trimmed === '' ? '' : `/${trimmed}`;
     return new TestClient(
       { baseUrl, authPath, tenantHeader: options.tenantHeader ?? 'x-tenant-id', tokens: new Map() },
       {},
@@ -182,14 +183,18 @@ export class TestClient {
     init: RequestInit = {},
   ): Promise<TestResponse<T>> {
     const headers = new Headers(this.identity.headers);
-    if (this.identity.tenant !== undefined) headers.set(this.state.tenantHeader, this.identity.tenant);
+    // The client's tenant, else the signed-in user's own.
+    const tenant = this.identity.tenant ?? this.identity.user?.tenant;
+    if (tenant !== undefined) headers.set(this.state.tenantHeader, tenant);
     if (this.identity.apiKey !== undefined) headers.set('authorization', `Bearer ${this.identity.apiKey}`);
     if (this.identity.user) headers.set('authorization', `Bearer ${await this.token(this.identity.user)}`);
     new Headers(init.headers).forEach((value, name) => headers.set(name, value));
     let payload = init.body;
     if (body !== undefined) {
+      // Objects go as JSON; a string goes as it is (say its type in `init.headers`).
       payload = typeof body === 'string' ? body : JSON.stringify(body);
-      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      if (typeof body !== 'string' && !headers.has('content-type'))
+        headers.set('content-type', 'application/json');
     }
     const res = await fetch(new URL(path, this.state.baseUrl), { ...init, method, headers, body: payload });
     return readResponse<T>(method, path, res);
