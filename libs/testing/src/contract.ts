@@ -160,6 +160,18 @@ function compareEnum(where: string, oldS: Schema, newS: Schema, add: Add): void 
 }
 
 /**
+ * Whether this pair of named schemas was compared already (each pair once, where it is first
+ * reached: recursive schemas end); marks it.
+ */
+function visited(oldRaw: Schema | undefined, newRaw: Schema, seen: Set<string>): boolean {
+  if (!oldRaw?.$ref || !newRaw.$ref) return false;
+  const key = `${oldRaw.$ref}|${newRaw.$ref}`;
+  if (seen.has(key)) return true;
+  seen.add(key);
+  return false;
+}
+
+/**
  * Responses: clients read fields; a removed field or enum value breaks them. (A response type that
  * changes is not compared: a wider one can break strict clients, a narrower one cannot.)
  */
@@ -172,12 +184,7 @@ function compareResponse(
   add: Add,
   seen: Set<string>,
 ): void {
-  // A named schema pair is compared once (where it is first reached): recursive schemas end.
-  if (oldRaw.$ref && newRaw.$ref) {
-    const key = `${oldRaw.$ref}|${newRaw.$ref}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-  }
+  if (visited(oldRaw, newRaw, seen)) return;
   const oldS = resolve(oldRaw, before);
   const newS = resolve(newRaw, after);
   if (!oldS || !newS) return;
@@ -202,11 +209,7 @@ function compareRequest(
   add: Add,
   seen: Set<string>,
 ): void {
-  if (oldRaw?.$ref && newRaw.$ref) {
-    const key = `${oldRaw.$ref}|${newRaw.$ref}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-  }
+  if (visited(oldRaw, newRaw, seen)) return;
   const oldS = resolve(oldRaw, before);
   const newS = resolve(newRaw, after);
   if (!newS) return;

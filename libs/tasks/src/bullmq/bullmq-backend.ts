@@ -29,7 +29,7 @@ import { TASKS_RESOLVED_OPTIONS } from '../tasks.constants.js';
 import { TasksError, TasksErrorCode } from '../tasks.errors.js';
 import { TaskRegistry } from '../task-registry.js';
 import { JobRunner, PermanentFailure } from '../worker/job-runner.js';
-import type { TaskWorkerStats } from '../worker/task-worker.js';
+import { noStats, type TaskWorkerStats } from '../worker/task-worker.js';
 
 type Bullmq = typeof import('bullmq');
 
@@ -94,14 +94,7 @@ export class BullmqTaskBackend
   private idCounter = 0;
   readonly jobIdFormat = '24 hex digits, or o<number> for a job enqueued inside a transaction';
   override readonly countsByTenant = false;
-  private readonly stats: TaskWorkerStats = {
-    claimed: 0,
-    completed: 0,
-    retried: 0,
-    dead: 0,
-    reclaimed: 0,
-    deleted: 0,
-  };
+  private readonly stats: TaskWorkerStats = noStats();
   private ready: Promise<{ bull: Bullmq; connection: Redis; workerConnection: Redis }> | undefined;
   private readonly queues = new Map<string, Queue>();
   private workers: Worker[] = [];

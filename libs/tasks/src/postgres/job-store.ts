@@ -106,6 +106,24 @@ export interface NewJob {
   context: Record<string, unknown> | null;
 }
 
+/** $1–$8 of both enqueue statements: queue, name, payload, priority, runAt, delay, attempts, backoff. */
+function jobValues(job: NewJob): unknown[] {
+  return [
+    job.queue,
+    job.name,
+    job.payloadJson ?? JSON.stringify(job.payload ?? null),
+    job.priority,
+    job.runAt,
+    job.delayMs,
+    job.maxAttempts,
+    JSON.stringify(job.backoff),
+  ];
+}
+
+function contextJson(job: NewJob): string | null {
+  return job.context === null ? null : JSON.stringify(job.context);
+}
+
 /**
  * The SQL of the PostgreSQL driver, on `kwik_jobs`. Every statement is one round trip; claims take
  * a batch with `FOR UPDATE SKIP LOCKED`, so workers never wait on each other's rows.
@@ -123,17 +141,7 @@ export const JobStore = {
           `INSERT INTO "kwik_jobs" ("queue", "name", "payload", "priority", "runAt", "maxAttempts", "backoff", "context")
            VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now() + $6 * interval '1 millisecond'), $7, $8, $9)
            RETURNING "id"::text AS "id"`,
-          [
-            job.queue,
-            job.name,
-            job.payloadJson ?? JSON.stringify(job.payload ?? null),
-            job.priority,
-            job.runAt,
-            job.delayMs,
-            job.maxAttempts,
-            JSON.stringify(job.backoff),
-            job.context === null ? null : JSON.stringify(job.context),
-          ],
+          [...jobValues(job), contextJson(job)],
         ),
       );
       return { id: row!.id, deduplicated: false };
@@ -151,18 +159,7 @@ export const JobStore = {
         WHERE $9::text IS NOT NULL AND "queue" = $1 AND "dedupKey" = $9 AND "state" IN ('pending', 'running')
           AND NOT EXISTS (SELECT 1 FROM ins)
        LIMIT 1`,
-      [
-        job.queue,
-        job.name,
-        job.payloadJson ?? JSON.stringify(job.payload ?? null),
-        job.priority,
-        job.runAt,
-        job.delayMs,
-        job.maxAttempts,
-        JSON.stringify(job.backoff),
-        job.dedupKey,
-        job.context === null ? null : JSON.stringify(job.context),
-      ],
+      [...jobValues(job), job.dedupKey, contextJson(job)],
     );
     const row = rows[0];
     if (row) return { id: row.id, deduplicated: !row.inserted };

@@ -13,7 +13,7 @@ import {
 } from '../backend/task-backend.js';
 import type { JobRow, NewJob } from '../postgres/job-store.js';
 import { JobRunner, PermanentFailure } from '../worker/job-runner.js';
-import type { TaskWorkerStats } from '../worker/task-worker.js';
+import { noStats, type TaskWorkerStats } from '../worker/task-worker.js';
 
 /** How many rounds {@link FakeTaskBackend.runNow} goes when jobs enqueue more jobs. */
 const MAX_ROUNDS = 100;
@@ -48,14 +48,7 @@ export class FakeTaskBackend extends TaskBackend {
   /** Jobs of transactions not committed yet, per transaction (a rolled-back one is simply forgotten). */
   private readonly uncommitted = new WeakMap<EntityManager, JobRow[]>();
   private sequence = 0;
-  private readonly stats: TaskWorkerStats = {
-    claimed: 0,
-    completed: 0,
-    retried: 0,
-    dead: 0,
-    reclaimed: 0,
-    deleted: 0,
-  };
+  private readonly stats: TaskWorkerStats = noStats();
 
   constructor(
     private readonly runner: JobRunner,

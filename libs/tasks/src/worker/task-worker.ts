@@ -43,6 +43,11 @@ export interface TaskWorkerStats {
   deleted: number;
 }
 
+/** Counters all at zero (each driver's workers start from these). */
+export function noStats(): TaskWorkerStats {
+  return { claimed: 0, completed: 0, retried: 0, dead: 0, reclaimed: 0, deleted: 0 };
+}
+
 /**
  * Works the configured queues in this process: claims due jobs in batches (`FOR UPDATE SKIP
  * LOCKED`), woken by `LISTEN kwik_jobs` (a slow poll as a fallback, and for delayed jobs), runs
@@ -66,14 +71,7 @@ export class TaskWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private dropListener: (() => void) | undefined;
   private stopping = false;
   private started = false;
-  readonly stats: TaskWorkerStats = {
-    claimed: 0,
-    completed: 0,
-    retried: 0,
-    dead: 0,
-    reclaimed: 0,
-    deleted: 0,
-  };
+  readonly stats: TaskWorkerStats = noStats();
 
   constructor(
     @Inject(TASKS_RESOLVED_OPTIONS) private readonly options: ResolvedTasksOptions,
