@@ -104,6 +104,12 @@ export class TaskRegistry implements OnModuleInit {
       Type<object>[] | undefined;
     const inferred = paramTypes?.[0];
     const payload = meta.payload ?? (!fromCron && isDto(inferred) ? inferred : undefined);
+    const queue = meta.queue ?? 'default';
+    if (!/^[\w.:-]{1,100}$/.test(queue))
+      throw new TasksError(
+        TasksErrorCode.InvalidTask,
+        `@Task('${meta.name}') on ${owner}: queue "${queue}" must be 1–100 letters, digits, '.', ':', '_' or '-'`,
+      );
     const attempts = meta.attempts ?? this.options.attempts;
     if (!Number.isInteger(attempts) || attempts < 1)
       throw new TasksError(
@@ -112,7 +118,7 @@ export class TaskRegistry implements OnModuleInit {
       );
     this.handlers.set(meta.name, {
       name: meta.name,
-      queue: meta.queue ?? 'default',
+      queue,
       attempts,
       backoff: resolveBackoff(meta.backoff, this.options.backoff, `@Task('${meta.name}') on ${owner}`),
       payload,

@@ -454,4 +454,22 @@ describe('tasks: cron', () => {
       await db.drop();
     }
   });
+
+  it('refuses a task declared on a malformed queue at boot', async () => {
+    const { Injectable } = await import('@nestjs/common');
+    const { Task } = await import('@kwik/tasks');
+    @Injectable()
+    class BadQueue {
+      @Task('bad.queue', { queue: 'no spaces please' })
+      run(): void {}
+    }
+    const db = await createTestDatabase('tasks_badqueue');
+    try {
+      await expect(startTasksApp(db.url, {}, [BadQueue])).rejects.toThrow(
+        /KWIK_TASKS_INVALID_TASK.*@Task\('bad\.queue'\) on BadQueue\.run: queue "no spaces please"/,
+      );
+    } finally {
+      await db.drop();
+    }
+  });
 });
