@@ -265,6 +265,40 @@ describe('tasks on PostgreSQL', () => {
     ]);
   });
 
+  it('settles two concurrent redrives of one dedup key: one job back, no error', async () => {
+    const { Client } = await import('pg');
+    const { JobStore } = await import('@kwik/tasks');
+    const manager = app.get(TransactionManager).manager;
+    const later = { dedupKey: 'raced', runAt: new Date(Date.now() + 3_600_000) };
+    const kill = (id: string) =>
+      manager.query(`UPDATE "kwik_jobs" SET "state" = 'dead', "finishedAt" = now() WHERE "id" = $1`, [id]);
+    const a = await queue.enqueue('greet', { name: 'A', times: 1 }, later);
+    await kill(a.id);
+    const b = await queue.enqueue('greet', { name: 'B', times: 1 }, later);
+    await kill(b.id);
+    const first = new Client({ connectionString: db.url });
+    const second = new Client({ connectionString: db.url });
+    await first.connect();
+    await second.connect();
+    try {
+      const on = (c: InstanceType<typeof Client>) => ({
+        query: (sql: string, params?: unknown[]) => c.query(sql, params).then((r) => r.rows),
+      });
+      // The first redrive holds its transaction open; the second waits on the dedup index for it.
+      await first.query('BEGIN');
+      expect(await JobStore.redrive(on(first), [a.id])).toBe(1);
+      const racing = JobStore.redrive(on(second), [b.id]);
+      await new Promise((r) => setTimeout(r, 200));
+      await first.query('COMMIT');
+      // Without the retry this rejected with a unique violation (a 500 in the operations API).
+      expect(await racing).toBe(0);
+      expect([(await queue.job(a.id))!.state, (await queue.job(b.id))!.state]).toEqual(['pending', 'dead']);
+    } finally {
+      await first.end();
+      await second.end();
+    }
+  });
+
   it('refuses payloads that are not JSON and job ids that are not ids', async () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;

@@ -345,19 +345,27 @@ export const JobStore = {
 
   /** Dead jobs back to pending with their attempts reset (redrive); returns how many. */
   async redrive(db: Queryable, ids: readonly string[]): Promise<number> {
-    const rows = rowsOf<{ id: string }>(
-      await db.query(
-        `UPDATE "kwik_jobs" SET "state" = 'pending', "attempts" = 0, "runAt" = now(), "finishedAt" = NULL
-        WHERE "id" IN (
-                SELECT DISTINCT ON ("queue", COALESCE("dedupKey", "id"::text)) "id" FROM "kwik_jobs" d
-                 WHERE d."id" = ANY($1::bigint[]) AND d."state" = 'dead'
-                   AND NOT EXISTS (SELECT 1 FROM "kwik_jobs" o WHERE o."queue" = d."queue" AND o."dedupKey" = d."dedupKey"
-                                    AND o."state" IN ('pending', 'running'))
-                 ORDER BY "queue", COALESCE("dedupKey", "id"::text), "id")
-        RETURNING "id"`,
-        [ids],
-      ),
-    );
-    return rows.length;
+    const run = async () =>
+      rowsOf<{ id: string }>(
+        await db.query(
+          `UPDATE "kwik_jobs" SET "state" = 'pending', "attempts" = 0, "runAt" = now(), "finishedAt" = NULL
+          WHERE "id" IN (
+                  SELECT DISTINCT ON ("queue", COALESCE("dedupKey", "id"::text)) "id" FROM "kwik_jobs" d
+                   WHERE d."id" = ANY($1::bigint[]) AND d."state" = 'dead'
+                     AND NOT EXISTS (SELECT 1 FROM "kwik_jobs" o WHERE o."queue" = d."queue" AND o."dedupKey" = d."dedupKey"
+                                      AND o."state" IN ('pending', 'running'))
+                   ORDER BY "queue", COALESCE("dedupKey", "id"::text), "id")
+          RETURNING "id"`,
+          [ids],
+        ),
+      );
+    try {
+      return (await run()).length;
+    } catch (error) {
+      // A concurrent redrive (or enqueue) took one of the keys after this statement's snapshot: the
+      // dedup index refused the whole statement. Once more, with a snapshot that sees that job.
+      if ((error as { code?: string }).code !== '23505') throw error;
+      return (await run()).length;
+    }
   },
 };
