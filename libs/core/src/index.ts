@@ -33,6 +33,7 @@ export { TenantOptional } from './http/tenant-optional.decorator.js';
 export { RouteAccess, type AuthenticationRule, type RouteTarget } from './http/route-access.js';
 export { RouteMemo } from './http/route-memo.js';
 export { grantsPermission, requirePermission } from './http/require-permission.js';
+export { NamedHooks } from './hooks/named-hooks.js';
 export { OpenApiVariants, type OpenApiVariant } from './http/openapi-variants.js';
 
 export { KwikValidationPipe } from './validation/kwik-validation.pipe.js';

@@ -129,10 +129,6 @@ export class TaskQueue implements OnModuleInit {
     const context = snapshot.requestId
       ? { requestId: snapshot.requestId, principal, tenant, apiVersion: snapshot.apiVersion }
       : null;
-    if (this.options.driver === 'bullmq' && priority > 0)
-      bad(
-        `priority ${priority}: the bullmq driver runs jobs without a priority first, so only priorities ≤ 0 keep their order there (use 0 for the most urgent jobs and negative numbers for later ones)`,
-      );
     return {
       queue,
       name,

@@ -72,7 +72,7 @@ export function breakingChanges(before: OpenApiDocument, after: OpenApiDocument)
       compareParameters(at, oldOp, newOp, add);
       const oldBody = jsonSchema(oldOp.requestBody);
       const newBody = jsonSchema(newOp.requestBody);
-      if (newBody) compareRequest(`${at} body`, oldBody, newBody, before, after, add, new Set());
+      if (newBody) compareRequest(`${at} body`, oldBody, newBody, { before, after, add, seen: new Set() });
       for (const [status, oldResponse] of Object.entries(oldOp.responses ?? {})) {
         if (!status.startsWith('2')) continue;
         const newResponse = newOp.responses?.[status];
@@ -83,7 +83,7 @@ export function breakingChanges(before: OpenApiDocument, after: OpenApiDocument)
         const oldSchema = jsonSchema(oldResponse);
         const newSchema = jsonSchema(newResponse);
         if (oldSchema && newSchema)
-          compareResponse(`${at} ${status}`, oldSchema, newSchema, before, after, add, new Set());
+          compareResponse(`${at} ${status}`, oldSchema, newSchema, { before, after, add, seen: new Set() });
       }
     }
   }
@@ -97,6 +97,14 @@ interface Operation {
 }
 
 type Add = (kind: BreakingChange['kind'], where: string, message: string) => void;
+
+/** One comparison's state: the two documents (for `$ref`s), where breaks go, the schema pairs done. */
+interface Walk {
+  readonly before: OpenApiDocument;
+  readonly after: OpenApiDocument;
+  readonly add: Add;
+  readonly seen: Set<string>;
+}
 
 function jsonSchema(holder: unknown): Schema | undefined {
   const content = (holder as { content?: Record<string, { schema?: Schema }> } | undefined)?.content;
@@ -175,15 +183,8 @@ function visited(oldRaw: Schema | undefined, newRaw: Schema, seen: Set<string>):
  * Responses: clients read fields; a removed field or enum value breaks them. (A response type that
  * changes is not compared: a wider one can break strict clients, a narrower one cannot.)
  */
-function compareResponse(
-  where: string,
-  oldRaw: Schema,
-  newRaw: Schema,
-  before: OpenApiDocument,
-  after: OpenApiDocument,
-  add: Add,
-  seen: Set<string>,
-): void {
+function compareResponse(where: string, oldRaw: Schema, newRaw: Schema, walk: Walk): void {
+  const { before, after, add, seen } = walk;
   if (visited(oldRaw, newRaw, seen)) return;
   const oldS = resolve(oldRaw, before);
   const newS = resolve(newRaw, after);
@@ -193,22 +194,14 @@ function compareResponse(
     const next = newS.properties?.[name];
     const at = `${where} ${name}`;
     if (!next) add('response-field-removed', at, `the response field ${at} is gone`);
-    else compareResponse(at, prop, next, before, after, add, seen);
+    else compareResponse(at, prop, next, walk);
   }
-  if (oldS.items && newS.items)
-    compareResponse(`${where}[]`, oldS.items, newS.items, before, after, add, seen);
+  if (oldS.items && newS.items) compareResponse(`${where}[]`, oldS.items, newS.items, walk);
 }
 
 /** Requests: clients send fields; a newly required field, a removed enum value or a narrower type breaks them. */
-function compareRequest(
-  where: string,
-  oldRaw: Schema | undefined,
-  newRaw: Schema,
-  before: OpenApiDocument,
-  after: OpenApiDocument,
-  add: Add,
-  seen: Set<string>,
-): void {
+function compareRequest(where: string, oldRaw: Schema | undefined, newRaw: Schema, walk: Walk): void {
+  const { before, after, add, seen } = walk;
   if (visited(oldRaw, newRaw, seen)) return;
   const oldS = resolve(oldRaw, before);
   const newS = resolve(newRaw, after);
@@ -229,10 +222,9 @@ function compareRequest(
         `${where} ${name}`,
         `${where} no longer accepts the field ${name} (unknown fields are refused)`,
       );
-    else compareRequest(`${where} ${name}`, prop, next, before, after, add, seen);
+    else compareRequest(`${where} ${name}`, prop, next, walk);
   }
-  if (oldS.items && newS.items)
-    compareRequest(`${where}[]`, oldS.items, newS.items, before, after, add, seen);
+  if (oldS.items && newS.items) compareRequest(`${where}[]`, oldS.items, newS.items, walk);
 }
 
 /** A parameter's identity: where it goes and its name. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { NamedHooks } from '@kwik/core';
 import type { EntityManager } from 'typeorm';
 import type { AuthUser } from '../users/user-accounts.service.js';
 
@@ -50,29 +51,9 @@ export interface AuthHook {
  * }
  */
 @Injectable()
-export class AuthHooks {
-  private readonly hooks = new Map<string, AuthHook>();
-  /** The hooks in registration order, rebuilt on (rare) registration, read on every registration. */
-  private ordered: readonly AuthHook[] = [];
-
-  /** Adds a hook; returns a function that removes it. */
-  register(hook: AuthHook): () => void {
-    this.hooks.set(hook.name, hook);
-    this.ordered = [...this.hooks.values()];
-    return () => {
-      if (this.hooks.get(hook.name) !== hook) return;
-      this.hooks.delete(hook.name);
-      this.ordered = [...this.hooks.values()];
-    };
-  }
-
-  /** The registered hooks, in registration order. */
-  list(): readonly AuthHook[] {
-    return this.ordered;
-  }
-
+export class AuthHooks extends NamedHooks<AuthHook> {
   /** Runs every `onRegistered` hook, in order; the first that throws stops the others and rethrows. */
   async registered(event: UserRegisteredEvent): Promise<void> {
-    for (const hook of this.ordered) if (hook.onRegistered) await hook.onRegistered(event);
+    for (const hook of this.list()) if (hook.onRegistered) await hook.onRegistered(event);
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { NamedHooks } from '@kwik/core';
 import type { EntityMetadata, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { EntityClass } from '../shape/shape.types.js';
 import type { CrudAction } from './crud-options.interface.js';
@@ -60,24 +61,4 @@ export interface CrudHook {
  * }
  */
 @Injectable()
-export class CrudHooks {
-  private readonly hooks = new Map<string, CrudHook>();
-  /** The hooks in registration order, rebuilt on (rare) registration, read on every CRUD request. */
-  private ordered: readonly CrudHook[] = [];
-
-  /** Adds a hook; returns a function that removes it. */
-  register(hook: CrudHook): () => void {
-    this.hooks.set(hook.name, hook);
-    this.ordered = [...this.hooks.values()];
-    return () => {
-      if (this.hooks.get(hook.name) !== hook) return;
-      this.hooks.delete(hook.name);
-      this.ordered = [...this.hooks.values()];
-    };
-  }
-
-  /** The registered hooks, in registration order. */
-  list(): readonly CrudHook[] {
-    return this.ordered;
-  }
-}
+export class CrudHooks extends NamedHooks<CrudHook> {}

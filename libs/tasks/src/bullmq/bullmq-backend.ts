@@ -119,8 +119,13 @@ export class BullmqTaskBackend
 
   /** This driver is the app's (chosen, and not replaced by a test fake). */
   private get active(): boolean {
-    return this.options.driver === 'bullmq' && this.moduleRef.get(TaskBackend, { strict: false }) === this;
+    // Looked up once: which driver is the app's does not change.
+    this.chosen ??=
+      this.options.driver === 'bullmq' && this.moduleRef.get(TaskBackend, { strict: false }) === this;
+    return this.chosen;
   }
+
+  private chosen: boolean | undefined;
 
   // The hooks run once each even when Nest calls them twice (this instance is also `TaskBackend`).
   async onApplicationBootstrap(): Promise<void> {
@@ -253,6 +258,11 @@ export class BullmqTaskBackend
   }
 
   async enqueue(job: NewJob, tx: EntityManager | undefined): Promise<EnqueuedJob> {
+    if (job.priority > 0)
+      throw new TasksError(
+        TasksErrorCode.InvalidEnqueue,
+        `enqueue('${job.name}'): priority ${job.priority}: the bullmq driver runs jobs without a priority first, so only priorities ≤ 0 keep their order there (use 0 for the most urgent jobs and negative numbers for later ones)`,
+      );
     const data: KwikJobData = { payload: job.payload ?? null };
     if (job.context !== null) data.context = job.context;
     if (!sameBackoff(job.backoff, this.registry.get(job.name)?.backoff)) data.backoff = job.backoff;
