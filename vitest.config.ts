@@ -16,6 +16,8 @@ export default defineConfig({
   test: {
     include: [
       'libs/*/src/**/*.spec.ts',
+      'apps/*/src/**/*.spec.ts',
+      'schematics/src/**/*.spec.ts',
       'libs/*/test/**/*.e2e-spec.ts',
       'apps/*/test/**/*.e2e-spec.ts',
       'test/**/*.e2e-spec.ts',

@@ -51,3 +51,9 @@ export { TokenService, type TokenPair } from './tokens/token.service.js';
 export { UserAccounts, type AuthUser } from './users/user-accounts.service.js';
 export { PasswordHasher } from './passwords/password-hasher.js';
 export { RevocationStore } from './revocation/revocation.store.js';
+export {
+  createAuthTestUser,
+  type AuthTestTarget,
+  type AuthTestUser,
+  type AuthTestUserOptions,
+} from './testing/auth-test-user.js';

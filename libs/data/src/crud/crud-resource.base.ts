@@ -149,7 +149,8 @@ export abstract class CrudResourceBase<
     const bulk = options.bulk ?? false;
     const qb = this.resource.itemQuery(this.transactions.getRepository(this.crud.entity));
     // Locks the row only (not the joined ones); needs a transaction, as update and delete have.
-    if (options.lock) qb.setLock('pessimistic_write', undefined, [qb.alias]);
+    // TypeORM writes `FOR UPDATE OF <table>` as given: quoted, so a camelCase alias (`orderItem`) holds.
+    if (options.lock) qb.setLock('pessimistic_write', undefined, [qb.escape(qb.alias)]);
     await this.applyScope(qb, action, bulk);
     const entity = await this.resource.whereId(qb, id).getOne();
     if (!entity) throw this.notFound(id);

@@ -142,7 +142,13 @@ export class VersioningHttp implements OnApplicationBootstrap {
       const { [this.options.queryParam]: _version, ...rest } = request.query as Record<string, unknown>;
       (request as { query: unknown }).query = rest;
     }
-    if (reading.version !== this.options.latest) this.untagPreconditions(request, reading.version);
+    // Only a route an older version changes hands out that version's own ETags (`"3.v1"`); the
+    // others serve every version one representation with one, untagged, ETag.
+    if (reading.version !== this.options.latest) {
+      const route = this.routeOf(request);
+      if (route !== undefined && this.chain.changesFor(reading.version, route).length > 0)
+        this.untagPreconditions(request, reading.version);
+    }
     if (this.options.responseHeader) reply.header(this.options.responseHeader, reading.version);
     if (this.vary) reply.header('vary', mergeVary(reply.getHeader('vary'), this.vary));
     done();
