@@ -20,6 +20,7 @@ import { PostsModule } from './posts/posts.module.js';
 import { ContentReplacesBody } from './posts/content-replaces-body.change.js';
 import { SeedService } from './seed/seed.service.js';
 import { DemoTasksModule } from './tasks/demo-tasks.module.js';
+import { ProductsModule } from './products/products.module.js';
 
 /** The Kwik demo: a multi-tenant publishing platform (see shared DEMO.md). */
 @Module({
@@ -68,6 +69,7 @@ import { DemoTasksModule } from './tasks/demo-tasks.module.js';
     TasksModule.forRootAsync({ inject: [DemoConfig], useFactory: demoTasksOptions }),
     PostsModule,
     DemoTasksModule,
+    ProductsModule,
   ],
   providers: [SeedService],
 })

@@ -2,8 +2,8 @@ import { TYPE_TRAITS, type FieldSpec } from './fields.js';
 import type { ResourceModel } from './model.js';
 
 /** A request body with a valid value for every field; `n` makes unique values distinct. */
-function body(m: ResourceModel, n: number): string {
-  return `{ ${m.fields.map((f) => `${f.name}: ${TYPE_TRAITS[f.type].example(f, n)}`).join(', ')} }`;
+function body(m: ResourceModel, n: number, replace: Record<string, string> = {}): string {
+  return `{ ${m.fields.map((f) => `${f.name}: ${replace[f.name] ?? TYPE_TRAITS[f.type].example(f, n)}`).join(', ')} }`;
 }
 
 /** What a field's JSON value reads as in a response (datetimes round-trip; everything else is as sent). */
@@ -96,13 +96,12 @@ export function e2eSpecFile(m: ResourceModel, imports: { appModule: string; fact
   const unique = m.fields.find((f) => f.unique);
   const setup: string[] = [];
   const vars: string[] = ['let t: TestApp;', 'let api: TestClient;'];
-  if (m.tenancy) vars.push('let tenantId: string;');
+  if (m.tenancy) vars.push('let tenant: { id: string; slug: string };');
   if (m.auth) vars.push('let manager: AuthTestUser;', 'let outsider: AuthTestUser;');
   if (m.tenancy)
     setup.push(
       "  // A tenant of this file's own, so the test needs no seed data.",
-      `  const tenant = await t.get<TenantRegistry>(TenantRegistry).provision({ slug: \`${m.plural.slice(0, 40)}-\${Date.now().toString(36)}\`, name: '${m.Plural} e2e' });`,
-      '  tenantId = tenant.id;',
+      `  tenant = await t.get<TenantRegistry>(TenantRegistry).provision({ slug: \`${m.plural.slice(0, 40)}-\${Date.now().toString(36)}\`, name: '${m.Plural} e2e' });`,
       '  api = t.client.asTenant(tenant.slug);',
     );
   else setup.push('  api = t.client;');
@@ -113,10 +112,13 @@ export function e2eSpecFile(m: ResourceModel, imports: { appModule: string; fact
       `  outsider = await createAuthTestUser(t, { ${tenantOpts.slice(2)} });`,
     );
   }
-  const factoryOverrides = m.tenantScoped ? ', { tenantId }' : '';
+  // Rows a factory writes for a tenant go through its scope (its schema, or row-level security).
+  const createRows = m.tenantScoped
+    ? `await t.get<TenantContext>(TenantContext).run(tenant.slug, () => ${m.Entity}Factory.createMany(t, 3, { tenantId: tenant.id }))`
+    : `await ${m.Entity}Factory.createMany(t, 3)`;
   const user = 'manager';
   return `import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-${m.auth ? "import { createAuthTestUser, type AuthTestUser } from '@kwik/auth';\n" : ''}${m.tenancy ? "import { TenantRegistry } from '@kwik/tenant';\n" : ''}import { createTestApp, type TestApp, type TestClient } from '@kwik/testing';
+${m.auth ? "import { createAuthTestUser, type AuthTestUser } from '@kwik/auth';\n" : ''}${m.tenancy ? `import { ${m.tenantScoped ? 'TenantContext, ' : ''}TenantRegistry } from '@kwik/tenant';\n` : ''}import { createTestApp, type TestApp, type TestClient } from '@kwik/testing';
 import { AppModule } from '${imports.appModule}';
 import { ${m.Entity}Factory } from '${imports.factory}';
 
@@ -148,7 +150,7 @@ describe('${path}', () => {
   });
 
   it('lists in cursor pages of the requested size, sorted and filtered', async () => {
-    const rows = await ${m.Entity}Factory.createMany(t, 3${factoryOverrides});
+    const rows = ${createRows};
     const page = (await ${as('get', user, `'${path}?limit=2&sort=-createdAt'`)}).expectStatus(200);
     expect(page.body.data).toHaveLength(2);
     expect(page.body.meta.nextCursor).toEqual(expect.any(String));
@@ -183,7 +185,7 @@ describe('${path}', () => {
   });
 
   it('refuses a body of the wrong type with a 400 problem naming the field', async () => {
-    (await ${as('post', user, `'${path}', { ...${body(m, 6)}, ${f0.name}: ${TYPE_TRAITS[f0.type].wrong} }`)}).expectProblem(400, '${f0.name}');
+    (await ${as('post', user, `'${path}', ${body(m, 6, { [f0.name]: TYPE_TRAITS[f0.type].wrong })}`)}).expectProblem(400, '${f0.name}');
   });
 
   it('refuses a query the shape does not allow with a 400 problem', async () => {
