@@ -137,6 +137,23 @@ describe('CRUD resource over HTTP: item routes, validation, ETags, preconditions
     expect(fields(body)).toEqual(['id']);
   });
 
+  it('locks the row of an entity with a camelCase alias (taskOwner) for PATCH and DELETE', async () => {
+    const created = await t.request<TaskBody>('POST', '/owners', { email: 'bo@acme.test' });
+    expect(created.res.status).toBe(201);
+    const url = `/owners/${created.body.id}`;
+    const patched = await t.request<{ email: string }>(
+      'PATCH',
+      url,
+      { email: 'bob@acme.test' },
+      { 'if-match': '"1"' },
+    );
+    expect({ status: patched.res.status, email: patched.body.email }).toEqual({
+      status: 200,
+      email: 'bob@acme.test',
+    });
+    expect((await t.request('DELETE', url, undefined, { 'if-match': '"2"' })).res.status).toBe(204);
+  });
+
   it('a unique violation is a 409 conflict, not a 500', async () => {
     await create({ title: 'only once' });
     const { res, body } = await t.request<Problem>('POST', '/tasks', { title: 'only once' });

@@ -39,6 +39,14 @@ describe('media-type versions (the default)', () => {
     });
   });
 
+  it('leaves If-None-Match alone on a route no version changes: its one ETag revalidates in every version', async () => {
+    const v1 = await app.get('/items/tagged/x');
+    expect(v1.headers.get('etag')).toBe('"7"');
+    expect((await app.get('/items/tagged/x', { 'if-none-match': '"7"' })).status).toBe(304);
+    expect((await app.get('/items/tagged/x', { ...V2, 'if-none-match': '"7"' })).status).toBe(304);
+    expect((await app.get('/items/tagged/x', { 'if-none-match': '"6"' })).status).toBe(200);
+  });
+
   it('serves v2 and v3 when asked with the vendor media type, echoing it in Content-Type', async () => {
     const v2 = await app.get('/items/x', V2);
     expect(v2.headers.get('content-type')).toBe('application/vnd.kwik.v2+json; charset=utf-8');
