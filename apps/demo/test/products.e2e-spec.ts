@@ -5,7 +5,8 @@ import { createTestApp, type TestApp, type TestClient } from '@kwik/testing';
 import { AppModule } from '../src/app.module.js';
 import { ProductFactory } from './factories/product.factory.js';
 
-// The whole app on a throw-away database (migrated as in production); real sign-in, no guard overridden.
+// The whole app on a throw-away database (migrated as in production); real sign-in, no guard overridden;
+// responses checked against the OpenAPI document.
 let t: TestApp;
 let api: TestClient;
 let tenant: { id: string; slug: string };
@@ -13,7 +14,12 @@ let manager: AuthTestUser;
 let outsider: AuthTestUser;
 
 beforeAll(async () => {
-  t = await createTestApp(AppModule, { name: 'products', env: { LOG_LEVEL: 'silent' } });
+  t = await createTestApp(AppModule, {
+    name: 'products',
+    env: { LOG_LEVEL: 'silent' },
+    // Every JSON response is checked against the app's OpenAPI document.
+    client: { validateResponses: true },
+  });
   // A tenant of this file's own, so the test needs no seed data.
   tenant = await t
     .get<TenantRegistry>(TenantRegistry)

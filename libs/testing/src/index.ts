@@ -34,3 +34,4 @@ export {
   type BreakingChange,
   type OpenApiDocument,
 } from './contract.js';
+export { OpenApiResponseValidator } from './response-validator.js';

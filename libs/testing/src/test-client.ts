@@ -1,3 +1,4 @@
+import { OpenApiResponseValidator } from './response-validator.js';
 /** Someone the client can sign in as: an account's email and password (a factory's user, a seed's). */
 export interface TestUser {
   readonly email: string;
@@ -39,6 +40,15 @@ export interface TestClientOptions {
   authPath?: string;
   /** The header naming the tenant. @default 'x-tenant-id' */
   tenantHeader?: string;
+  /**
+   * Check every JSON response against the schema the app's OpenAPI document gives for its route and
+   * status (the document of the response's `api-version` with the versioning library); a mismatch
+   * rejects the request with the violations. Undocumented routes, statuses and media types pass.
+   * @default false
+   */
+  validateResponses?: boolean;
+  /** Where the app serves its OpenAPI documents (`<docsPath>/json`). @default '/docs' */
+  docsPath?: string;
 }
 
 interface ClientState {
@@ -47,6 +57,7 @@ interface ClientState {
   readonly tenantHeader: string;
   /** Access tokens by `tenant|email`, shared by every client derived from one. */
   readonly tokens: Map<string, Promise<string>>;
+  readonly validator?: OpenApiResponseValidator;
 }
 
 interface Identity {
@@ -79,7 +90,15 @@ export class TestClient {
     const trimmed = (options.authPath ?? '/api/auth').replace(/^\/+|\/+$/g, '');
     const authPath = trimmed === '' ? '' : `/${trimmed}`;
     return new TestClient(
-      { baseUrl, authPath, tenantHeader: options.tenantHeader ?? 'x-tenant-id', tokens: new Map() },
+      {
+        baseUrl,
+        authPath,
+        tenantHeader: options.tenantHeader ?? 'x-tenant-id',
+        tokens: new Map(),
+        validator: options.validateResponses
+          ? new OpenApiResponseValidator(baseUrl, options.docsPath)
+          : undefined,
+      },
       {},
     );
   }
@@ -197,7 +216,15 @@ export class TestClient {
         headers.set('content-type', 'application/json');
     }
     const res = await fetch(new URL(path, this.state.baseUrl), { ...init, method, headers, body: payload });
-    return readResponse<T>(method, path, res);
+    const response = await readResponse<T>(method, path, res);
+    const violations = this.state.validator
+      ? await this.state.validator.check(method, path, response.status, response.headers, response.body)
+      : [];
+    if (violations.length > 0)
+      throw new Error(
+        `${method} ${path} answered ${response.status} with a body its OpenAPI document does not allow:\n  - ${violations.join('\n  - ')}\n${response.text.slice(0, 500)}`,
+      );
+    return response;
   }
 
   private async login(user: TestUser, tenant: string | undefined): Promise<string> {

@@ -122,11 +122,17 @@ ${m.auth ? "import { createAuthTestUser, type AuthTestUser } from '@kwik/auth';\
 import { AppModule } from '${imports.appModule}';
 import { ${m.Entity}Factory } from '${imports.factory}';
 
-// The whole app on a throw-away database (migrated as in production); real sign-in, no guard overridden.
+// The whole app on a throw-away database (migrated as in production); real sign-in, no guard overridden;
+// responses checked against the OpenAPI document.
 ${vars.join('\n')}
 
 beforeAll(async () => {
-  t = await createTestApp(AppModule, { name: '${m.plural}', env: { LOG_LEVEL: 'silent' } });
+  t = await createTestApp(AppModule, {
+    name: '${m.plural}',
+    env: { LOG_LEVEL: 'silent' },
+    // Every JSON response is checked against the app's OpenAPI document.
+    client: { validateResponses: true },
+  });
 ${setup.join('\n')}
 });
 afterAll(() => t?.close());
