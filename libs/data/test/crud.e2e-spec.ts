@@ -299,4 +299,27 @@ describe('CRUD resource over HTTP: item routes, validation, ETags, preconditions
       expect.arrayContaining(['id', 'If-Match']),
     );
   });
+
+  it('documents the responses with the view class when the resource names one', async () => {
+    const { body: doc } = await t.request<any>('GET', '/docs/json');
+    const schemaOf = (path: string, method: string, status: string) =>
+      doc.paths[path][method].responses[status].content['application/json'].schema;
+    const ref = { $ref: '#/components/schemas/TaskOwnerView' };
+    expect(schemaOf('/owners/{id}', 'get', '200')).toEqual(ref);
+    expect(schemaOf('/owners', 'post', '201')).toEqual(ref);
+    expect(schemaOf('/owners/{id}', 'patch', '200')).toEqual(ref);
+    expect(schemaOf('/owners/bulk', 'post', '200').properties.created.items).toEqual(ref);
+    const list = schemaOf('/owners', 'get', '200');
+    expect(list.properties.data.items).toEqual({ $ref: '#/components/schemas/TaskOwnerViewListItem' });
+    expect(list.properties.meta.required).toEqual(['limit', 'nextCursor', 'prevCursor']);
+    // `fields=` selects some: every property of a list item is optional.
+    expect(doc.components.schemas.TaskOwnerViewListItem.required ?? []).toEqual([]);
+    expect(Object.keys(doc.components.schemas.TaskOwnerViewListItem.properties)).toEqual([
+      'id',
+      'email',
+      'version',
+    ]);
+    // Without a view the routes are described in words.
+    expect(doc.paths['/tasks/{id}'].get.responses['200'].content).toBeUndefined();
+  });
 });

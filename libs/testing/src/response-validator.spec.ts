@@ -33,6 +33,7 @@ const documents: Record<string, unknown> = {
             size: { type: 'number' },
             at: { type: 'string', format: 'date-time' },
             note: { type: 'string', nullable: true },
+            price: { type: 'number', multipleOf: 0.01 },
           },
         },
       },
@@ -120,6 +121,16 @@ describe('OpenApiResponseValidator', () => {
     await expect(validator.check('GET', '/widgets/w1', 200, headers(), widget)).rejects.toThrow(
       'validateResponses: GET /nope/json answered 404',
     );
+  });
+
+  it('takes multipleOf: 0.01 in decimal, not binary, arithmetic', async () => {
+    const validator = new OpenApiResponseValidator(baseUrl);
+    expect(await validator.check('GET', '/widgets/w1', 200, headers(), { ...widget, price: 296.07 })).toEqual(
+      [],
+    );
+    expect(
+      await validator.check('GET', '/widgets/w1', 200, headers(), { ...widget, price: 296.075 }),
+    ).toEqual(['GET /widgets/{id} 200 application/json: /price must be multiple of 0.01']);
   });
 
   it('skips bodies that are not JSON', async () => {

@@ -15,7 +15,14 @@ interface PathEntry {
 
 /** A document, compiled on demand: Ajv holds it whole, so `#/components/...` references resolve. */
 class CompiledDocument {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, logger: false, discriminator: true });
+  // multipleOfPrecision: `multipleOf: 0.01` holds for 296.07 although 296.07 / 0.01 is not an integer in floating point.
+  private readonly ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    logger: false,
+    discriminator: true,
+    multipleOfPrecision: 9,
+  });
   private readonly paths: PathEntry[];
   private readonly validators = new Map<string, ValidateFunction>();
 

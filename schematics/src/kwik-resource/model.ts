@@ -227,13 +227,9 @@ const decoratorEntries = (extra: Record<string, string[]>): string =>
 
 export function controllerFile(m: ResourceModel): string {
   const nest = ['Controller'];
-  const swagger = ['ApiCreatedResponse', 'ApiOkResponse', 'ApiTags'];
+  const swagger = ['ApiTags'];
   const head: string[] = [];
-  const extra: Record<string, string[]> = {
-    get: [`ApiOkResponse({ type: ${m.Entity}View })`],
-    create: [`ApiCreatedResponse({ type: ${m.Entity}View })`],
-    update: [`ApiOkResponse({ type: ${m.Entity}View })`],
-  };
+  const extra: Record<string, string[]> = {};
   if (m.cache) {
     const vary = [...(m.tenancy ? ["'tenant'"] : []), ...(m.auth ? ["'user'"] : [])];
     head.push(
@@ -265,10 +261,15 @@ export class ${m.Plural}Controller extends CrudController({
   shape: ${m.Entity}Shape,
   create: Create${m.Entity}Dto,
   update: Update${m.Entity}Dto,
-  bulk: { maxItems: 100 },
+  view: ${m.Entity}View,
+  bulk: { maxItems: 100 },${
+    Object.keys(extra).length > 0
+      ? `
   decorators: {
 ${decoratorEntries(extra)}
-  },
+  },`
+      : ''
+  }
 }) {}
 `;
 }

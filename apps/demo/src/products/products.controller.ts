@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { ApiAuthenticated } from '@kwik/auth';
 import { CrudController } from '@kwik/data';
 import { CreateProductDto, ProductView, UpdateProductDto } from './dto/product.dto.js';
@@ -21,10 +21,6 @@ export class ProductsController extends CrudController({
   shape: ProductShape,
   create: CreateProductDto,
   update: UpdateProductDto,
+  view: ProductView,
   bulk: { maxItems: 100 },
-  decorators: {
-    get: [ApiOkResponse({ type: ProductView })],
-    create: [ApiCreatedResponse({ type: ProductView })],
-    update: [ApiOkResponse({ type: ProductView })],
-  },
 }) {}

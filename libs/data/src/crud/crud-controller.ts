@@ -1,3 +1,5 @@
+import type { Type } from '@nestjs/common';
+import { PartialType } from '@nestjs/swagger';
 import type { ObjectLiteral } from 'typeorm';
 import type { CrudBulkResult } from '../bulk/bulk.types.js';
 import type { ShapedList } from '../page/shaped-list.js';
@@ -25,6 +27,13 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function invalid(message: string): CrudError {
   return new CrudError(CrudErrorCode.InvalidResource, message);
+}
+
+/** `view` with every property optional, named `<View>ListItem` in the OpenAPI document. */
+function listItemOf(view: Type<unknown>): Type<unknown> {
+  const item = PartialType(view);
+  Object.defineProperty(item, 'name', { value: `${view.name}ListItem` });
+  return item;
 }
 
 function resolve<T extends ObjectLiteral, C extends object, U extends object>(
@@ -68,6 +77,8 @@ function resolve<T extends ObjectLiteral, C extends object, U extends object>(
     shape: options.shape,
     create: options.create,
     update: options.update,
+    view: options.view,
+    listItem: options.view ? listItemOf(options.view) : undefined,
     relations: Object.freeze([...(options.relations ?? [])]),
     alias,
     maxItems,

@@ -34,6 +34,13 @@ export interface CrudOptions<T extends ObjectLiteral, C extends object = object,
   create?: Type<C>;
   /** DTO class validating `PATCH /:id` bodies and bulk `update` items (usually `PartialType(create)`). Required unless `update` is disabled. */
   update?: Type<U>;
+  /**
+   * A class describing one item as clients receive it (`@ApiProperty()` on each field), for the
+   * OpenAPI document: `get`, `create` and `update` answer it, `bulk` lists of it, and `list` pages
+   * of it with every field optional (`fields=` selects some). Documentation only: nothing is
+   * converted. @default none — the responses are described in words
+   */
+  view?: Type<unknown>;
   /** Relations joined and selected when an item is read (`['author']`). @default [] */
   relations?: readonly string[];
   /** Alias of the entity in the query builders the hooks receive. @default the entity name in lower camel case (`post`) */
@@ -57,6 +64,9 @@ export interface ResolvedCrudOptions<T extends ObjectLiteral, C extends object, 
   readonly shape: Shape<T>;
   readonly create: Type<C> | undefined;
   readonly update: Type<U> | undefined;
+  readonly view: Type<unknown> | undefined;
+  /** `view` with every field optional (`<View>ListItem`), for list items. */
+  readonly listItem: Type<unknown> | undefined;
   readonly relations: readonly string[];
   readonly alias: string;
   readonly maxItems: number;

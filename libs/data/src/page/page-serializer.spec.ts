@@ -82,3 +82,20 @@ describe('compilePageSerializer', () => {
     expect(serialize(page)).toBe(JSON.stringify(page));
   });
 });
+
+describe('a column with a TypeORM transformer', () => {
+  it('is written as JSON.stringify writes the value the transformer read (a numeric read as a number)', () => {
+    const serialize = compilePageSerializer([
+      f('id', 'uuid'),
+      f('price', 'number', { read: (raw) => (raw === null ? null : Number(raw)) }),
+    ]);
+    const page = {
+      data: [
+        { id: '5f0c6c1e-9d7b-4bb0-8c35-0d3a4b8c9e01', price: 296.07 },
+        { id: '5f0c6c1e-9d7b-4bb0-8c35-0d3a4b8c9e02', price: null },
+      ],
+      meta: { limit: 2, nextCursor: null, prevCursor: null },
+    };
+    expect(serialize(page)).toBe(JSON.stringify(page));
+  });
+});

@@ -7,6 +7,8 @@ type Schema = Record<string, unknown>;
 /** The JSON schema of one field's values as the driver returns them; `{}` leaves a value to JSON.stringify. */
 function valueSchema(field: ResolvedField): Schema {
   const nullable = (type: string, extra: Schema = {}): Schema => ({ type: [type, 'null'], ...extra });
+  // A transformer decides the value's type: written exactly as JSON.stringify writes it.
+  if (field.read) return {};
   if (field.isArray)
     return field.kind === 'text' || field.kind === 'uuid' || field.kind === 'enum'
       ? nullable('array', { items: { type: 'string' } })

@@ -166,7 +166,8 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
   private toObject(row: RawRow): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     this.query.fields.forEach((field, i) => {
-      const value = row[`f${i}`] ?? null;
+      const raw = row[`f${i}`] ?? null;
+      const value = field.read ? field.read(raw) : raw;
       if (field.relation === null) {
         out[field.path] = value;
         return;
@@ -183,7 +184,10 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
 
   private toFlat(row: RawRow): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    this.query.fields.forEach((field, i) => (out[field.path] = row[`f${i}`] ?? null));
+    this.query.fields.forEach((field, i) => {
+      const raw = row[`f${i}`] ?? null;
+      out[field.path] = field.read ? field.read(raw) : raw;
+    });
     return out;
   }
 }

@@ -1,5 +1,5 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
-import type { DataSource, EntityMetadata, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityMetadata, ObjectLiteral, ValueTransformer } from 'typeorm';
 import { DataError, DataErrorCode } from '../data.errors.js';
 import type { ResolvedField, ResolvedShape, SortKey, ValueKind } from './resolved-shape.js';
 import type { Shape } from './define-shape.js';
@@ -37,6 +37,13 @@ const KIND_BY_TYPE: Record<string, ValueKind> = {
   enum: 'enum',
   'simple-enum': 'enum',
 };
+
+/** A column's value as TypeORM reads it into an entity (a list of transformers applies last to first). */
+function transformFrom(transformer: ValueTransformer | ValueTransformer[], raw: unknown): unknown {
+  return Array.isArray(transformer)
+    ? transformer.reduceRight<unknown>((value, t) => t.from(value), raw)
+    : transformer.from(raw);
+}
 
 /** Floating-point column types, whose range is narrower than what `numeric` takes. */
 const FLOAT_BY_TYPE: Record<string, 'real' | 'double'> = {
@@ -151,6 +158,7 @@ class ShapeResolution {
       ...(column.type === 'timestamptz' || column.type === 'timestamp with time zone'
         ? { timeZone: true }
         : {}),
+      ...(column.transformer ? { read: (raw: unknown) => transformFrom(column.transformer!, raw) } : {}),
     };
   }
 }

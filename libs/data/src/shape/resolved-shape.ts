@@ -19,6 +19,11 @@ export interface ResolvedField {
   readonly float?: 'real' | 'double';
   /** For `timestamp` columns: `timestamptz` (an instant), so PostgreSQL can write its ISO 8601 UTC text. */
   readonly timeZone?: boolean;
+  /**
+   * The column's TypeORM `transformer` (`from`), applied to listed values as TypeORM applies it to
+   * entities — a `numeric` column read as a number lists as one, as its item reads.
+   */
+  readonly read?: (raw: unknown) => unknown;
 }
 
 /** A sort key: a field and its direction. Nulls always sort last. */

@@ -35,6 +35,47 @@ const IF_MATCH = ApiHeader({
   description: 'The ETag read before (`"<version>"`, or `*`): 412 when the item has changed since',
 });
 const STALE = ApiResponse({ status: 412, description: 'If-Match does not match the current version' });
+/** `meta` of a list page (DEMO.md "Query syntax for shaped lists"). */
+const PAGE_META = {
+  type: 'object',
+  required: ['limit', 'nextCursor', 'prevCursor'],
+  properties: {
+    limit: { type: 'integer' },
+    nextCursor: { type: 'string', nullable: true, description: 'Pass as `after=` for the next page' },
+    prevCursor: { type: 'string', nullable: true, description: 'Pass as `before=` for the previous page' },
+    total: { type: 'integer', description: 'With `count=true`' },
+    page: { type: 'integer', description: 'With `page=` (offset pages)' },
+  },
+};
+
+/** A response of `view` when the resource declares one, else of `type: object` described in words. */
+function itemResponse(o: Options, description: string): { description: string; type?: Type } {
+  return o.view ? { description, type: o.view as Type } : { description };
+}
+
+function listSchema(o: Options): Record<string, unknown> | undefined {
+  if (!o.listItem) return undefined;
+  return {
+    type: 'object',
+    required: ['data', 'meta'],
+    properties: { data: { type: 'array', items: { $ref: getSchemaPath(o.listItem) } }, meta: PAGE_META },
+  };
+}
+
+function bulkResultSchema(o: Options): Record<string, unknown> | undefined {
+  if (!o.view) return undefined;
+  const items = { type: 'array', items: { $ref: getSchemaPath(o.view) } };
+  return {
+    type: 'object',
+    required: ['created', 'updated', 'deleted'],
+    properties: {
+      created: items,
+      updated: items,
+      deleted: { type: 'array', items: { type: 'string', format: 'uuid' } },
+    },
+  };
+}
+
 const id = () => Param('id', CrudIdPipe);
 const http = () => CrudHttpParam();
 
@@ -67,8 +108,10 @@ function routes(o: Options): Record<CrudOperation, Route> {
     list: {
       method: [
         Get(),
+        ...(o.listItem ? [ApiExtraModels(o.listItem as Type)] : []),
         ApiOkResponse({
           description: `\`{ data: ${o.name}[], meta: { limit, nextCursor, prevCursor, total?, page? } }\` with an RFC 8288 \`Link\` header; CSV with \`format=csv\` or \`Accept: text/csv\``,
+          ...(o.listItem ? { schema: listSchema(o) } : {}),
         }),
       ],
       params: [Shape(o.shape)],
@@ -78,7 +121,7 @@ function routes(o: Options): Record<CrudOperation, Route> {
       method: [
         Get(':id'),
         IF_NONE_MATCH,
-        ApiOkResponse({ description: `The ${o.name}, with a strong \`ETag\` (\`"<version>"\`)` }),
+        ApiOkResponse(itemResponse(o, `The ${o.name}, with a strong \`ETag\` (\`"<version>"\`)`)),
         ApiResponse({ status: 304, description: 'If-None-Match matches the current version' }),
       ],
       params: [id(), http()],
@@ -89,9 +132,9 @@ function routes(o: Options): Record<CrudOperation, Route> {
         Post(),
         HttpCode(201),
         ApiBody({ type: o.create as Type }),
-        ApiCreatedResponse({
-          description: `The created ${o.name}; \`Location\` points at it, \`ETag\` is its version`,
-        }),
+        ApiCreatedResponse(
+          itemResponse(o, `The created ${o.name}; \`Location\` points at it, \`ETag\` is its version`),
+        ),
       ],
       params: [Body(), http()],
       types: [o.create, Object],
@@ -101,7 +144,7 @@ function routes(o: Options): Record<CrudOperation, Route> {
         Patch(':id'),
         IF_MATCH,
         ApiBody({ type: o.update as Type }),
-        ApiOkResponse({ description: `The updated ${o.name}, with its new \`ETag\`` }),
+        ApiOkResponse(itemResponse(o, `The updated ${o.name}, with its new \`ETag\``)),
         STALE,
       ],
       params: [id(), Body(), http()],
@@ -122,10 +165,11 @@ function routes(o: Options): Record<CrudOperation, Route> {
       method: [
         Post('bulk'),
         HttpCode(200),
-        ApiExtraModels(...([o.create, o.update].filter(Boolean) as Type[])),
+        ApiExtraModels(...([o.create, o.update, o.view].filter(Boolean) as Type[])),
         ApiBody({ schema: bulkSchema(o) }),
         ApiOkResponse({
           description: `\`{ created: ${o.name}[], updated: ${o.name}[], deleted: id[] }\`; any failing item → 400 with \`errors[].index\` and \`op\`, nothing written`,
+          ...(o.view ? { schema: bulkResultSchema(o) } : {}),
         }),
       ],
       params: [Body()],
