@@ -169,7 +169,7 @@ export function dtoFile(m: ResourceModel): string {
     "  @ApiProperty({ type: 'string', format: 'date-time' })",
     '  updatedAt!: string;',
     '',
-    "  @ApiProperty({ type: 'integer', description: 'Changes with every write; its ETag is `W/\"<version>\"`.' })",
+    "  @ApiProperty({ type: 'integer', description: 'Changes with every write; the ETag is `\"<version>\"`.' })",
     '  version!: number;',
   );
   const swagger = [

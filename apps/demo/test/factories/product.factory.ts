@@ -3,7 +3,8 @@ import { Product } from '../../src/products/product.entity.js';
 
 /**
  * Products for tests: `ProductFactory.make()` (not saved), `.create(app, { tenantId })`,
- * `.createMany(app, 5, { tenantId })`. Add states for your own cases.
+ * `.createMany(app, 5, { tenantId })` — for a tenant, inside
+ * `TenantContext.run(slug, () => …)` (its schema or row-level security applies). Add states for your own cases.
  */
 export const ProductFactory = defineFactory(Product, ({ sequence, faker }) => ({
   name: faker.commerce.productName(),

@@ -57,6 +57,6 @@ export class ProductView {
   @ApiProperty({ type: 'string', format: 'date-time' })
   updatedAt!: string;
 
-  @ApiProperty({ type: 'integer', description: 'Changes with every write; its ETag is `W/"<version>"`.' })
+  @ApiProperty({ type: 'integer', description: 'Changes with every write; the ETag is `"<version>"`.' })
   version!: number;
 }
