@@ -8,3 +8,4 @@ export {
   type FieldSpec,
   type FieldType,
 } from './kwik-resource/fields.js';
+export { application, type ApplicationOptions } from './application/application.factory.js';

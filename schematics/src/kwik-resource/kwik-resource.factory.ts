@@ -53,6 +53,12 @@ interface ProjectFacts {
 
 const read = (tree: Tree, path: string): string | undefined => tree.read(path)?.toString('utf8');
 
+/** `a/b/c` → `a/b`, `a`, `` (the tree's root). */
+function ancestors(dir: string): string[] {
+  const parts = dir.split('/').filter(Boolean);
+  return parts.map((_, i) => parts.slice(0, parts.length - 1 - i).join('/'));
+}
+
 function inspect(tree: Tree, sourceRoot: string): ProjectFacts {
   const root = normalize(sourceRoot.replace(/^\/+/, ''));
   const projectRoot = root.endsWith('/src') ? root.slice(0, -4) : root === 'src' ? '' : root;
@@ -61,7 +67,11 @@ function inspect(tree: Tree, sourceRoot: string): ProjectFacts {
     ? candidate
     : (new ModuleFinder(tree).find({ name: 'app', path: root as Path }) ?? undefined);
   const appSource = appModule ? (read(tree, appModule) ?? '') : '';
-  const pkg = JSON.parse(read(tree, 'package.json') ?? '{}') as { type?: string };
+  // The package.json nearest to the source root decides the module system (an app in a monorepo has its own).
+  const nearest = [projectRoot, ...ancestors(projectRoot)]
+    .map((dir) => (dir ? `${dir}/package.json` : 'package.json'))
+    .find((path) => tree.exists(path));
+  const pkg = JSON.parse(read(tree, nearest ?? 'package.json') ?? '{}') as { type?: string };
   const existing = (path: string): string | undefined => (tree.exists(path) ? path : undefined);
   return {
     sourceRoot: root,

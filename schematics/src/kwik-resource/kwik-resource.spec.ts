@@ -280,6 +280,15 @@ describe('kwik-resource', () => {
     expect(logs.join('\n')).toMatch(/add CreateProducts1796000000000 to your data source's migrations/);
   });
 
+  it("reads the module system from the app's own package.json in a monorepo", async () => {
+    const cjsRoot = project({ esm: false });
+    cjsRoot.create('apps/shop/package.json', JSON.stringify({ name: 'shop', type: 'module' }));
+    const out = await generate(cjsRoot);
+    expect(out.readContent('/apps/shop/src/app.module.ts')).toContain(
+      "import { ProductsModule } from './products/products.module.js';",
+    );
+  });
+
   it('dates a new migration after the newest one', async () => {
     tree.create('/apps/shop/src/migrations/4000000000000-future.ts', 'export class Future {}\n');
     const out = await generate(tree, { timestamp: undefined });
