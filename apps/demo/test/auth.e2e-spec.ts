@@ -1,47 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startDemo, STRATEGIES, type DemoUnderTest } from './support.js';
+import type { TestClient } from '@kwik/testing';
+import { DEMO_USERS, startDemo, STRATEGIES, type DemoUnderTest } from './support.js';
+
+const { reader, author, editor, admin } = DEMO_USERS.acme;
+const globexAdmin = DEMO_USERS.globex.admin;
 
 /** DEMO.md "Auth" over HTTP: sign-in, roles → permissions on posts, security headers, rate limits. */
 describe.each(STRATEGIES)('demo: auth and security over HTTP, %s strategy', (strategy) => {
   let demo: DemoUnderTest;
-  const tokens: Record<string, string> = {};
-  const call = (
-    method: string,
-    path: string,
-    token?: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) =>
-    fetch(`${demo.baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  /** The kit's client, anonymous and in no tenant (`getAs(user, …)` signs users in, once each). */
+  let client: TestClient;
 
   beforeAll(async () => {
-    demo = await startDemo(strategy);
-    for (const role of ['reader', 'author', 'editor', 'admin'])
-      tokens[role] = await login(demo.baseUrl, `${role}@acme.test`);
-    tokens.globex = await login(demo.baseUrl, 'admin@globex.test');
+    // Every JSON response is checked against the demo's OpenAPI document (of its api-version).
+    demo = await startDemo(strategy, { client: { validateResponses: true } });
+    client = demo.client;
+    // Every role signs in up front, as the suite always did (the kit keeps the tokens).
+    for (const user of [reader, author, editor, admin, globexAdmin]) await client.token(user);
   });
   afterAll(() => demo?.close());
 
   it('needs a token on every /api route (401 problem), not on health and docs', async () => {
-    const res = await call('GET', '/api/posts');
-    expect(res.status).toBe(401);
-    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
-    expect((await call('GET', '/health/ready')).status).toBe(200);
-    expect((await call('GET', '/docs/json')).status).toBe(200);
+    (await client.get('/api/posts')).expectProblem(401);
+    (await client.get('/health/ready')).expectStatus(200);
+    (await client.get('/docs/json')).expectStatus(200);
   });
 
   it('GET /api/auth/me answers { id, email, displayName, roles, permissions, tenant }', async () => {
-    const res = await call('GET', '/api/auth/me', tokens.author);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
+    const res = (await client.getAs(author, '/api/auth/me')).expectStatus(200);
+    expect(res.body).toMatchObject({
       email: 'author@acme.test',
       displayName: 'Author Acme',
       roles: ['author'],
@@ -57,82 +44,77 @@ describe.each(STRATEGIES)('demo: auth and security over HTTP, %s strategy', (str
   });
 
   it('applies roles → permissions to posts: reader reads, author writes own, editor publishes, admin deletes', async () => {
-    expect((await call('GET', '/api/posts?limit=1', tokens.reader)).status).toBe(200);
-    expect((await call('POST', '/api/posts', tokens.reader, { title: 'x', body: 'y' })).status).toBe(403);
+    (await client.getAs(reader, '/api/posts?limit=1')).expectStatus(200);
+    (await client.postAs(reader, '/api/posts', { title: 'x', body: 'y' })).expectProblem(403);
 
-    const created = await call('POST', '/api/posts', tokens.author, { title: 'Mine', body: 'text' });
-    expect(created.status).toBe(201);
-    const post = (await created.json()) as { id: string; authorId: string };
-    expect(
-      (await call('PATCH', `/api/posts/${post.id}`, tokens.author, { title: 'Mine, edited' })).status,
-    ).toBe(200);
+    const created = (await client.postAs(author, '/api/posts', { title: 'Mine', body: 'text' })).expectStatus(
+      201,
+    );
+    const post = created.body as { id: string; authorId: string };
+    (await client.patchAs(author, `/api/posts/${post.id}`, { title: 'Mine, edited' })).expectStatus(200);
     // An author may not publish, nor edit someone else's post.
-    expect(
-      (await call('PATCH', `/api/posts/${post.id}`, tokens.author, { status: 'published' })).status,
-    ).toBe(403);
-    const others = (await (
-      await call('GET', '/api/posts?limit=50&fields=id,authorId', tokens.reader)
-    ).json()) as {
-      data: { id: string; authorId: string }[];
-    };
+    (await client.patchAs(author, `/api/posts/${post.id}`, { status: 'published' })).expectProblem(403);
+    const others = (
+      await client.getAs<{ data: { id: string; authorId: string }[] }>(
+        reader,
+        '/api/posts?limit=50&fields=id,authorId',
+      )
+    ).expectStatus(200).body;
     const foreign = others.data.find((p) => p.authorId !== post.authorId)!;
-    const denied = await call('PATCH', `/api/posts/${foreign.id}`, tokens.author, { title: 'hijack' });
-    expect(denied.status).toBe(403);
-    expect(((await denied.json()) as { detail: string }).detail).toMatch(/posts:update/);
+    const denied = (
+      await client.patchAs(author, `/api/posts/${foreign.id}`, { title: 'hijack' })
+    ).expectProblem(403);
+    expect(denied.detail).toMatch(/posts:update/);
 
-    expect(
-      (await call('PATCH', `/api/posts/${post.id}`, tokens.editor, { status: 'published' })).status,
-    ).toBe(200);
-    expect((await call('DELETE', `/api/posts/${post.id}`, tokens.editor)).status).toBe(403);
-    expect((await call('DELETE', `/api/posts/${post.id}`, tokens.admin)).status).toBe(204);
+    (await client.patchAs(editor, `/api/posts/${post.id}`, { status: 'published' })).expectStatus(200);
+    (await client.deleteAs(editor, `/api/posts/${post.id}`)).expectProblem(403);
+    (await client.deleteAs(admin, `/api/posts/${post.id}`)).expectStatus(204);
   });
 
   it('keeps each tenant to its own posts', async () => {
-    const acme = (await (await call('GET', '/api/posts?limit=1', tokens.admin)).json()) as {
-      data: { id: string }[];
-    };
-    expect((await call('GET', `/api/posts/${acme.data[0]!.id}`, tokens.globex)).status).toBe(404);
+    const acme = (await client.getAs<{ data: { id: string }[] }>(admin, '/api/posts?limit=1')).expectStatus(
+      200,
+    ).body;
+    (await client.getAs(globexAdmin, `/api/posts/${acme.data[0]!.id}`)).expectProblem(404);
   });
 
   it('refresh rotates; a spent refresh token revokes the session; logout is immediate', async () => {
-    const pair = (await (
-      await call('POST', '/api/auth/login', undefined, {
+    // A session of its own (the login itself is under test, not the kit's cached sign-in).
+    const pair = (
+      await client.post<{ accessToken: string; refreshToken: string }>('/api/auth/login', {
         email: 'reader@acme.test',
         password: 'kwik-demo-pass',
       })
-    ).json()) as {
-      accessToken: string;
-      refreshToken: string;
-    };
-    const next = await call('POST', '/api/auth/refresh', undefined, { refreshToken: pair.refreshToken });
-    expect(next.status).toBe(200);
-    const fresh = (await next.json()) as { accessToken: string };
-    expect(
-      (await call('POST', '/api/auth/refresh', undefined, { refreshToken: pair.refreshToken })).status,
-    ).toBe(401);
-    expect((await call('GET', '/api/posts?limit=1', fresh.accessToken)).status).toBe(401);
+    ).expectStatus(200).body;
+    const next = (
+      await client.post<{ accessToken: string }>('/api/auth/refresh', { refreshToken: pair.refreshToken })
+    ).expectStatus(200);
+    const fresh = next.body;
+    (await client.post('/api/auth/refresh', { refreshToken: pair.refreshToken })).expectProblem(401);
+    // The access token the refresh answered with, sent as it is: the session's whole family is revoked.
+    (
+      await client.withHeaders({ authorization: `Bearer ${fresh.accessToken}` }).get('/api/posts?limit=1')
+    ).expectProblem(401);
 
-    const other = await login(demo.baseUrl, 'reader@acme.test');
-    expect((await call('POST', '/api/auth/logout', other)).status).toBe(204);
-    expect((await call('GET', '/api/posts?limit=1', other)).status).toBe(401);
+    // Another session of the reader (signed in without a tenant header, so the kit caches it apart
+    // from `reader`'s, which the next tests keep using): logged out, it is refused at once.
+    const other = client.as({ email: reader.email, password: reader.password });
+    (await other.post('/api/auth/logout')).expectStatus(204);
+    (await other.get('/api/posts?limit=1')).expectProblem(401);
   });
 
   it('authenticates API keys with Bearer and X-API-Key within their scopes', async () => {
-    const res = await call('POST', '/api/auth/api-keys', tokens.editor, {
-      name: 'reporting',
-      scopes: ['posts:read'],
-    });
-    expect(res.status).toBe(201);
-    const { key } = (await res.json()) as { key: string };
-    expect((await call('GET', '/api/posts?limit=1', key)).status).toBe(200);
-    expect((await call('GET', '/api/posts?limit=1', undefined, undefined, { 'x-api-key': key })).status).toBe(
-      200,
-    );
-    expect((await call('POST', '/api/posts', key, { title: 'x', body: 'y' })).status).toBe(403);
+    const res = (
+      await client.postAs(editor, '/api/auth/api-keys', { name: 'reporting', scopes: ['posts:read'] })
+    ).expectStatus(201);
+    const { key } = res.body as { key: string };
+    (await client.withApiKey(key).get('/api/posts?limit=1')).expectStatus(200);
+    (await client.withHeaders({ 'x-api-key': key }).get('/api/posts?limit=1')).expectStatus(200);
+    (await client.withApiKey(key).post('/api/posts', { title: 'x', body: 'y' })).expectProblem(403);
   });
 
   it('sends security headers and RateLimit headers', async () => {
-    const res = await call('GET', '/api/posts?limit=1', tokens.reader);
+    const res = (await client.getAs(reader, '/api/posts?limit=1')).expectStatus(200);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');

@@ -6,8 +6,9 @@ import { ProblemException } from '@kwik/core';
 import { AuthHooks } from '@kwik/auth';
 import { TaskQueue, TaskRegistry, type JobRow } from '@kwik/tasks';
 import { quoteSchemaName, tenantSchemaName } from '@kwik/tenant';
+import type { TestClient } from '@kwik/testing';
 import { ArchiveDraftsTask } from '../src/tasks/archive-drafts.task.js';
-import { login, startDemo, STRATEGIES, type DemoStrategy, type DemoUnderTest } from './support.js';
+import { DEMO_USERS, startDemo, STRATEGIES, type DemoStrategy, type DemoUnderTest } from './support.js';
 
 const PASSWORD = 'a long enough passphrase 42';
 const DAY = 86_400_000;
@@ -49,6 +50,8 @@ describe.each(RUNS)('demo: background tasks, %s strategy, %s driver', (strategy,
   let sql: Client;
   let queue: TaskQueue;
   let bull: Queue | undefined;
+  /** admin@acme.test in acme (the admin role has `tasks:manage`). */
+  let api: TestClient;
 
   beforeAll(async () => {
     if (driver === 'bullmq') {
@@ -57,7 +60,10 @@ describe.each(RUNS)('demo: background tasks, %s strategy, %s driver', (strategy,
     }
     demo = await startDemo(strategy, {
       env: driver === 'bullmq' ? { KWIK_TASKS_DRIVER: 'bullmq', REDIS_URL: BULLMQ_REDIS } : {},
+      // Every JSON response is checked against the demo's OpenAPI document (of its api-version).
+      client: { validateResponses: true },
     });
+    api = demo.client.asTenant('acme').as(DEMO_USERS.acme.admin);
     sql = new Client({ connectionString: demo.databaseUrl });
     await sql.connect();
     queue = demo.app.get(TaskQueue);
@@ -90,10 +96,10 @@ describe.each(RUNS)('demo: background tasks, %s strategy, %s driver', (strategy,
   };
 
   const register = (tenant: string, email: string) =>
-    fetch(`${demo.baseUrl}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-tenant-id': tenant },
-      body: JSON.stringify({ email, password: PASSWORD, displayName: 'Newcomer' }),
+    demo.client.asTenant(tenant).post<{ user: { id: string } }>('/api/auth/register', {
+      email,
+      password: PASSWORD,
+      displayName: 'Newcomer',
     });
   const welcomeJobs = async (): Promise<number> => (await welcomeJobsOf()).length;
   /** The welcome job of each tenant's newcomer (set by the registration test). */
@@ -110,9 +116,7 @@ describe.each(RUNS)('demo: background tasks, %s strategy, %s driver', (strategy,
       const log = vi.spyOn(Logger.prototype, 'log');
       try {
         const email = `newcomer@${tenant}.test`;
-        const res = await register(tenant, email);
-        expect(res.status).toBe(201);
-        const userId = ((await res.json()) as { user: { id: string } }).user.id;
+        const userId = (await register(tenant, email)).expectStatus(201).body.user.id;
         // Enqueued in the registration's transaction: there once register has answered.
         const rows = await welcomeJobsOf(userId);
         expect(rows).toEqual([
@@ -136,8 +140,7 @@ describe.each(RUNS)('demo: background tasks, %s strategy, %s driver', (strategy,
 
   it('enqueues nothing when the registration fails: a taken email (409), or a refusal after the enqueue', async () => {
     const before = await welcomeJobs();
-    const taken = await register('acme', 'reader@acme.test');
-    expect(taken.status).toBe(409);
+    (await register('acme', 'reader@acme.test')).expectProblem(409);
     // A hook registered after the demo's own runs after its enqueue, in the same transaction.
     const remove = demo.app.get(AuthHooks).register({
       name: 'test-refuses',
@@ -146,8 +149,7 @@ describe.each(RUNS)('demo: background tasks, %s strategy, %s driver', (strategy,
       },
     });
     try {
-      const refused = await register('acme', 'refused@acme.test');
-      expect(refused.status).toBe(422);
+      (await register('acme', 'refused@acme.test')).expectProblem(422);
     } finally {
       remove();
     }
@@ -157,9 +159,9 @@ describe.each(RUNS)('demo: background tasks, %s strategy, %s driver', (strategy,
   });
 
   it('serves GET /_kwik/tasks to admins in the contract shape; 403 for a reader, 401 anonymous', async () => {
-    const res = await demo.fetch(`${demo.baseUrl}/_kwik/tasks`);
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { queues: { name: string; counts: Record<string, number> }[] };
+    const body = (
+      await api.get<{ queues: { name: string; counts: Record<string, number> }[] }>('/_kwik/tasks')
+    ).expectStatus(200).body;
     expect(Array.isArray(body.queues)).toBe(true);
     for (const q of body.queues)
       expect(q).toMatchObject({
@@ -175,21 +177,12 @@ describe.each(RUNS)('demo: background tasks, %s strategy, %s driver', (strategy,
     expect(body.queues.find((q) => q.name === 'default')?.counts.completed).toBeGreaterThanOrEqual(1);
 
     // An acme admin sees acme's jobs, never globex's (they do not exist for it).
-    const own = await demo.fetch(`${demo.baseUrl}/_kwik/tasks/jobs/${welcomeIds.get('acme')}`);
-    expect(own.status).toBe(200);
-    expect(((await own.json()) as JobRow).name).toBe('mail.welcome');
-    const other = await demo.fetch(`${demo.baseUrl}/_kwik/tasks/jobs/${welcomeIds.get('globex')}`);
-    expect(other.status).toBe(404);
+    const own = (await api.get<JobRow>(`/_kwik/tasks/jobs/${welcomeIds.get('acme')}`)).expectStatus(200);
+    expect(own.body.name).toBe('mail.welcome');
+    (await api.get(`/_kwik/tasks/jobs/${welcomeIds.get('globex')}`)).expectProblem(404);
 
-    const reader = await login(demo.baseUrl, 'reader@acme.test');
-    const forbidden = await fetch(`${demo.baseUrl}/_kwik/tasks`, {
-      headers: { authorization: `Bearer ${reader}` },
-    });
-    expect(forbidden.status).toBe(403);
-    expect(forbidden.headers.get('content-type')).toMatch(/problem\+json/);
-    const anonymous = await fetch(`${demo.baseUrl}/_kwik/tasks`);
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('content-type')).toMatch(/problem\+json/);
+    (await demo.client.getAs(DEMO_USERS.acme.reader, '/_kwik/tasks')).expectProblem(403);
+    (await demo.client.get('/_kwik/tasks')).expectProblem(401);
   });
 
   it('schedules posts.archive-drafts nightly at 03:00 UTC', () => {
@@ -205,7 +198,11 @@ describe.each(RUNS)('demo: background tasks, %s strategy, %s driver', (strategy,
   describe('posts.archive-drafts', () => {
     const tenants: { id: string; slug: string; authorId: string }[] = [];
     const now = Date.now();
-    /** Inserts a post as the database owner (no tenant scope) and returns its id. */
+    /**
+     * Inserts a post as the database owner (no tenant scope) and returns its id. SQL, not a factory:
+     * the rows are back-dated to the exact day (`updatedAt` is what the task reads), and one goes to
+     * a suspended tenant, whose scope `TenantContext.run()` refuses to enter.
+     */
     const insertPost = async (t: (typeof tenants)[number], status: string, ageDays: number) => {
       const at = new Date(now - ageDays * DAY);
       const { rows } = await sql.query<{ id: string }>(
@@ -277,18 +274,8 @@ describe.each(RUNS)('demo: background tasks, %s strategy, %s driver', (strategy,
     });
 
     it("leaves a suspended tenant's drafts alone", async () => {
-      const created = await demo.fetch(`${demo.baseUrl}/api/tenants`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ slug: 'initech', name: 'Initech' }),
-      });
-      expect(created.status).toBe(201);
-      const suspended = await demo.fetch(`${demo.baseUrl}/api/tenants/initech`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ status: 'suspended' }),
-      });
-      expect(suspended.status).toBe(200);
+      (await api.post('/api/tenants', { slug: 'initech', name: 'Initech' })).expectStatus(201);
+      (await api.patch('/api/tenants/initech', { status: 'suspended' })).expectStatus(200);
       const { rows } = await sql.query<{ id: string }>(`SELECT id FROM tenants WHERE slug = 'initech'`);
       const initech = { id: rows[0]!.id, slug: 'initech', authorId: tenants[0]!.authorId };
       const draft = await insertPost(initech, 'draft', 365);

@@ -1,8 +1,16 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertTenantIsolation, quoteSchemaName, tenantSchemaName, type IsolationTenant } from '@kwik/tenant';
+import type { TestUser } from '@kwik/testing';
 import { httpGet } from '../../../test/support/http-get.js';
-import { login, startDemo, STRATEGIES, type DemoStrategy, type DemoUnderTest } from './support.js';
+import {
+  DEMO_USERS,
+  startDemo,
+  STRATEGIES,
+  type DemoStrategy,
+  type DemoTenantSlug,
+  type DemoUnderTest,
+} from './support.js';
 
 /** Where a tenant's posts are: the one shared table, or the tenant's own schema. */
 const postsOf = (strategy: DemoStrategy, slug: string): string =>
@@ -11,13 +19,19 @@ const postsOf = (strategy: DemoStrategy, slug: string): string =>
 const EXTRA_TENANTS = 18; // + acme and globex = 20
 const PER_TENANT = 1000;
 
+const { admin, reader } = DEMO_USERS.acme;
+const globexAdmin = DEMO_USERS.globex.admin;
+/** The same account without a tenant: the kit sends no tenant header for it, so its token alone names the tenant. */
+const tenantless = ({ email, password }: TestUser): TestUser => ({ email, password });
+
 describe.each(STRATEGIES)('demo: tenancy (DEMO.md "Tenancy"), %s strategy', (strategy) => {
   let demo: DemoUnderTest;
   let sql: Client;
   const tenants: IsolationTenant[] = [];
 
   beforeAll(async () => {
-    demo = await startDemo(strategy);
+    // Every JSON response is checked against the demo's OpenAPI document (of its api-version).
+    demo = await startDemo(strategy, { client: { validateResponses: true } });
     sql = new Client({ connectionString: demo.databaseUrl });
     await sql.connect();
   });
@@ -27,82 +41,64 @@ describe.each(STRATEGIES)('demo: tenancy (DEMO.md "Tenancy"), %s strategy', (str
   });
 
   it('answers an unknown tenant with 404, a foreign token with 403, a missing tenant with 400', async () => {
-    const unknown = await demo.fetch(`${demo.baseUrl}/api/posts`, { headers: { 'x-tenant-id': 'nope' } });
-    expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as { type: string }).type).toMatch(/\/tenant-not-found$/);
+    // admin@acme.test's token (signed in to acme) sent with `X-Tenant-ID: nope`.
+    const unknown = (await demo.client.as(admin).asTenant('nope').get('/api/posts')).expectProblem(404);
+    expect(unknown.type).toMatch(/\/tenant-not-found$/);
     // admin@acme.test's token against globex, by header and by subdomain.
-    const acmeToken = await login(demo.baseUrl, 'admin@acme.test');
-    for (const headers of [{ 'x-tenant-id': 'globex' }, { host: 'globex.localhost' }] as Record<
-      string,
-      string
-    >[]) {
-      const foreign = await httpGet(`${demo.baseUrl}/api/posts`, {
-        ...headers,
-        authorization: `Bearer ${acmeToken}`,
-      });
-      expect(foreign.status).toBe(403);
-      expect(((await foreign.json()) as { type: string }).type).toMatch(/\/tenant-mismatch$/);
-    }
-    const missing = await fetch(`${demo.baseUrl}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const byHeader = (await demo.client.as(admin).asTenant('globex').get('/api/posts')).expectProblem(403);
+    expect(byHeader.type).toMatch(/\/tenant-mismatch$/);
+    // node:http, not the client: fetch cannot send a Host header (globex.localhost against 127.0.0.1).
+    const bySubdomain = await httpGet(`${demo.baseUrl}/api/posts`, {
+      host: 'globex.localhost',
+      authorization: `Bearer ${await demo.client.token(admin)}`,
+    });
+    expect(bySubdomain.status).toBe(403);
+    expect(bySubdomain.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(((await bySubdomain.json()) as { type: string }).type).toMatch(/\/tenant-mismatch$/);
+    // No tenant header, no token: nothing names the tenant.
+    const missing = (
+      await demo.client.post('/api/auth/register', {
         email: 'new@example.test',
         password: 'a long enough passphrase 42',
         displayName: 'New',
-      }),
-    });
-    expect(missing.status).toBe(400);
-    expect(((await missing.json()) as { type: string }).type).toMatch(/\/tenant-required$/);
+      })
+    ).expectProblem(400);
+    expect(missing.type).toMatch(/\/tenant-required$/);
   });
 
   it('serves each tenant its own posts by header, subdomain or token', async () => {
-    const globexToken = await login(demo.baseUrl, 'admin@globex.test');
-    for (const headers of [
-      { authorization: `Bearer ${globexToken}` },
-      { authorization: `Bearer ${globexToken}`, 'x-tenant-id': 'globex' },
-      { authorization: `Bearer ${globexToken}`, host: 'globex.localhost' },
-    ] as Record<string, string>[]) {
-      const res = await httpGet(`${demo.baseUrl}/api/posts?limit=100&fields=id,title`, headers);
-      expect(res.status).toBe(200);
-      const { data } = (await res.json()) as { data: { title: string }[] };
+    const path = '/api/posts?limit=100&fields=id,title';
+    const pages: { data: { title: string }[] }[] = [];
+    // By the token alone (no tenant header), and by the token with `X-Tenant-ID: globex`.
+    pages.push((await demo.client.getAs(tenantless(globexAdmin), path)).expectStatus(200).body);
+    pages.push((await demo.client.asTenant('globex').getAs(globexAdmin, path)).expectStatus(200).body);
+    // By subdomain, through node:http: fetch cannot send a Host header.
+    const bySubdomain = await httpGet(`${demo.baseUrl}${path}`, {
+      authorization: `Bearer ${await demo.client.token(globexAdmin)}`,
+      host: 'globex.localhost',
+    });
+    expect(bySubdomain.status).toBe(200);
+    pages.push((await bySubdomain.json()) as { data: { title: string }[] });
+    for (const { data } of pages) {
       expect(data.length).toBeGreaterThan(0);
       expect(data.every((p) => p.title.startsWith('globex'))).toBe(true);
     }
   });
 
   it('provisions tenants through the admin endpoints (201 + Location, 409 on a taken slug, 400 on bad settings)', async () => {
+    const api = demo.client.as(tenantless(admin));
     for (let i = 1; i <= EXTRA_TENANTS; i++) {
       const slug = `tenant-${String(i).padStart(2, '0')}`;
-      const res = await demo.fetch(`${demo.baseUrl}/api/tenants`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ slug, name: `Tenant ${i}`, plan: 'free' }),
-      });
-      expect(res.status).toBe(201);
+      const res = (await api.post('/api/tenants', { slug, name: `Tenant ${i}`, plan: 'free' })).expectStatus(
+        201,
+      );
       expect(res.headers.get('location')).toBe(`/api/tenants/${slug}`);
     }
-    const taken = await demo.fetch(`${demo.baseUrl}/api/tenants`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ slug: 'acme', name: 'Again' }),
-    });
-    expect(taken.status).toBe(409);
-    const badSlug = await demo.fetch(`${demo.baseUrl}/api/tenants`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ slug: 'Not A Slug', name: 'x' }),
-    });
-    expect(badSlug.status).toBe(400);
-    const list = (await (await demo.fetch(`${demo.baseUrl}/api/tenants`)).json()) as {
-      data: { slug: string }[];
-    };
+    (await api.post('/api/tenants', { slug: 'acme', name: 'Again' })).expectProblem(409);
+    (await api.post('/api/tenants', { slug: 'Not A Slug', name: 'x' })).expectProblem(400);
+    const list = (await api.get<{ data: { slug: string }[] }>('/api/tenants')).expectStatus(200).body;
     expect(list.data).toHaveLength(EXTRA_TENANTS + 2);
-    const reader = await login(demo.baseUrl, 'reader@acme.test');
-    const forbidden = await fetch(`${demo.baseUrl}/api/tenants`, {
-      headers: { authorization: `Bearer ${reader}` },
-    });
-    expect(forbidden.status).toBe(403);
+    (await demo.client.getAs(tenantless(reader), '/api/tenants')).expectProblem(403);
   });
 
   it('keeps 20 tenants apart under 20,000 concurrent mixed requests (zero foreign rows)', async () => {
@@ -115,15 +111,19 @@ describe.each(STRATEGIES)('demo: tenancy (DEMO.md "Tenancy"), %s strategy', (str
     for (const t of rows) {
       const email = seededTenants.has(t.slug) ? `admin@${t.slug}.test` : `owner@${t.slug}.test`;
       if (!seededTenants.has(t.slug)) {
-        const res = await fetch(`${demo.baseUrl}/api/auth/register`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-tenant-id': t.slug },
-          body: JSON.stringify({ email, password, displayName: t.slug }),
-        });
+        const res = await demo.client
+          .asTenant(t.slug)
+          .post('/api/auth/register', { email, password, displayName: t.slug });
         registered.push(res.status);
+        // No API changes a user's roles: the owner is made an admin in the database.
         await sql.query(`UPDATE users SET roles = '{admin}' WHERE email = $1`, [email]);
       }
-      const token = await login(demo.baseUrl, email, seededTenants.has(t.slug) ? undefined : password);
+      // Signed in by the kit (after the role change, so the token carries it).
+      const token = await demo.client.token(
+        seededTenants.has(t.slug)
+          ? DEMO_USERS[t.slug as DemoTenantSlug].admin
+          : { email, password, tenant: t.slug },
+      );
       tenants.push({
         slug: t.slug,
         id: t.id,
