@@ -7,8 +7,8 @@ interface PackResult {
 }
 
 /** What `npm pack -w libs/<lib>` would publish (built by `npm test`'s build step first). */
-function packedFiles(lib: string): PackResult {
-  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '-w', `libs/${lib}`], {
+function packedFiles(lib: string, workspace = `libs/${lib}`): PackResult {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '-w', workspace], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -34,6 +34,27 @@ describe('every lib is a publishable package', () => {
     expect(name).toBe(`@kwik/${lib}`);
     expect(paths).toEqual(
       expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']),
+    );
+    expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
+    expect(paths.filter((p) => /\.spec\.|tsbuildinfo/.test(p))).toEqual([]);
+  });
+});
+
+describe('@kwik/schematics is a publishable collection', () => {
+  it('packs the collection, its option schemas, the compiled factories and the kwik CLI, no specs or sources', () => {
+    const { name, files } = packedFiles('schematics', 'schematics');
+    const paths = files.map((f) => f.path);
+    expect(name).toBe('@kwik/schematics');
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'collection.json',
+        'schemas/kwik-resource.json',
+        'dist/cli.js',
+        'dist/index.js',
+        'dist/kwik-resource/kwik-resource.factory.js',
+      ]),
     );
     expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
     expect(paths.filter((p) => /\.spec\.|tsbuildinfo/.test(p))).toEqual([]);

@@ -9,7 +9,7 @@ import { NodeWorkflow } from '@angular-devkit/schematics/tools/index.js';
 const USAGE = `Usage: kwik g <schematic> <name> [fields...] [options]
 
   kwik g kwik-resource product name:string price:decimal stock:int:index sku:string:unique --project demo
-  kwik g resource product ...          (kwik-resource; also: kr)
+  kwik g kr product ...                (kr: kwik-resource's alias)
   kwik g module billing                (any @nestjs/schematics schematic)
   kwik new my-app                      (the application schematic)
 
@@ -78,12 +78,6 @@ function sourceRootOf(cwd: string, project: string | undefined): string {
   return config.sourceRoot ?? 'src';
 }
 
-const ALIASES: Record<string, string> = {
-  resource: 'kwik-resource',
-  kr: 'kwik-resource',
-  res: 'kwik-resource',
-};
-
 export async function main(argv: readonly string[], cwd = process.cwd()): Promise<number> {
   const { positionals, options } = parseArgs(argv);
   const [command, ...rest] = positionals;
@@ -103,7 +97,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
   } else {
     const [given, name, ...fields] = rest;
     if (!given) throw new Error('kwik g: which schematic? (kwik g kwik-resource product name:string)');
-    schematic = ALIASES[given] ?? given;
+    schematic = given;
     const project = typeof options.project === 'string' ? options.project : undefined;
     schematicOptions = { ...options, name, sourceRoot: sourceRootOf(cwd, project) };
     if (schematic === 'kwik-resource') schematicOptions = { ...schematicOptions, fields, force };

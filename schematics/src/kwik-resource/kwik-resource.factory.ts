@@ -1,7 +1,7 @@
 import { join, normalize, strings, type Path } from '@angular-devkit/core';
 import { SchematicsException, type Rule, type SchematicContext, type Tree } from '@angular-devkit/schematics';
 import { ModuleFinder, ModuleMetadataDeclarator } from '@nestjs/schematics';
-import { formatTree } from '../utils/format.js';
+import { formatSource, formatTree } from '../utils/format.js';
 import { relativeImport } from '../utils/paths.js';
 import { addNamedImport, appendToExportedArray, importsName } from '../utils/source-edits.js';
 import { looksLikeFields, parseFields } from './fields.js';
@@ -97,7 +97,7 @@ function normalizeOptions(options: KwikResourceOptions): {
   const [name, ...inlineFields] = words;
   if (!name)
     throw new SchematicsException(
-      'kwik-resource needs a name: nest g kwik-resource product "name:string price:decimal"',
+      'kwik-resource needs a name: nest g kwik-resource product name:string,price:decimal',
     );
   if (name.includes(':'))
     throw new SchematicsException(
@@ -149,10 +149,14 @@ export function kwikResource(options: KwikResourceOptions): Rule {
         `No app module under ${facts.sourceRoot}: run kwik-resource inside a Nest project (with --project <name> in a monorepo).`,
       );
     const names = resourceNames(name);
-    const auth = options.auth !== false && facts.hasAuth;
-    if (options.auth !== false && !facts.hasAuth)
+    const auth = options.auth ?? facts.hasAuth;
+    if (options.auth === undefined && !facts.hasAuth)
       context.logger.info(
-        `${facts.appModule} has no AuthModule (@kwik/auth): the routes are generated public.`,
+        `${facts.appModule} imports no AuthModule (@kwik/auth): the routes are generated public (--auth forces permission checks).`,
+      );
+    if (options.auth === true && !facts.hasAuth)
+      context.logger.warn(
+        `--auth: ${facts.appModule} imports no AuthModule; the module needs @kwik/auth's AccessControl from wherever you import it.`,
       );
     const tenantScoped = options.tenantScoped ?? facts.hasTenancy;
     if (tenantScoped && !facts.hasTenancy)
@@ -224,13 +228,21 @@ export function kwikResource(options: KwikResourceOptions): Rule {
     }
 
     const written: string[] = [];
+    const migrations = new Set<string | undefined>([migrationPath, tenantMigrationPath]);
     for (const [path, content] of files) {
       if (tree.exists(path)) {
+        if (migrations.has(path)) {
+          // A migration may have run somewhere already: a schema change is a new migration.
+          context.logger.info(
+            `${path} exists: kept (a migration is never rewritten; npm run migration:generate makes the next one).`,
+          );
+          continue;
+        }
         if (!options.force) {
           context.logger.info(`${path} exists: kept (--force overwrites it).`);
           continue;
         }
-        if (read(tree, path) === content) continue;
+        if (read(tree, path) === (await formatSource(path, content))) continue;
         tree.overwrite(path, content);
       } else tree.create(path, content);
       written.push(path);

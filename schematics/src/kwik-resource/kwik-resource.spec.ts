@@ -153,6 +153,28 @@ describe('kwik-resource', () => {
     );
   });
 
+  it('--force never rewrites a migration (it may have run already)', async () => {
+    const once = await generate(tree);
+    const path = '/apps/shop/src/migrations/1796000000000-create-products.ts';
+    once.overwrite(path, '// ran in production\n');
+    const forced = await generate(once, { force: true, fields: 'name:string' });
+    expect(forced.readContent(path)).toBe('// ran in production\n');
+    expect(forced.readContent('/apps/shop/src/products/product.entity.ts')).not.toContain('price');
+  });
+
+  it('refuses an option it does not know (a typo is not ignored)', async () => {
+    await expect(generate(tree, { noAtuh: true })).rejects.toThrow(
+      /must NOT have additional properties|noAtuh/,
+    );
+  });
+
+  it('--auth forces permission checks in an app whose module does not import AuthModule', async () => {
+    const out = await generate(project({ auth: false }), { auth: true });
+    expect(out.readContent('/apps/shop/src/products/products.controller.ts')).toContain(
+      '@ApiAuthenticated()',
+    );
+  });
+
   it('with auth: product:* permissions through the CRUD hook; the e2e spec signs users in', async () => {
     const out = await generate(tree);
     expect(out.readContent('/apps/shop/src/products/products.module.ts')).toContain(

@@ -112,6 +112,14 @@ describe('ShapedSql (the applier)', () => {
     );
   });
 
+  it('writes calendar dates as YYYY-MM-DD text, as entities read them', () => {
+    const day = col('day', 'date', { nullable: true });
+    const text = new ShapedSql(base(), query([], { fields: [day] })).page(undefined, false, 21).getQuery();
+    expect(text).toContain(
+      `CASE WHEN isfinite("post"."day") THEN to_char("post"."day", 'YYYY-MM-DD') ELSE "post"."day"::text END AS "f0"`,
+    );
+  });
+
   it('never puts a value into the SQL text', () => {
     const hostile = "x'; DROP TABLE posts;--";
     const sql = new ShapedSql(base(), query([{ field: title, op: 'eq', value: hostile }]));

@@ -133,11 +133,16 @@ export class ShapedSql<T extends ObjectLiteral> {
    * A selected field's output expression. An instant (`timestamptz`) leaves PostgreSQL already
    * written as JavaScript's `toISOString()` would write it (UTC, milliseconds truncated as `pg`'s
    * Date parsing truncates them), so the driver parses no Date per row; non-finite values stay
-   * null. Everything else is the column itself.
+   * null. A `date` leaves as `YYYY-MM-DD` text. Everything else is the column itself.
    */
   private output(field: ResolvedField): string {
     const e = this.expr(field);
-    if (field.kind !== 'timestamp' || !field.timeZone || field.isArray) return e;
+    if (field.isArray) return e;
+    // A calendar date leaves as `YYYY-MM-DD`, as TypeORM reads it into an entity (`pg` would make
+    // it a Date at local midnight, listed as a timestamp); `infinity` stays as PostgreSQL writes it.
+    if (field.kind === 'date')
+      return `CASE WHEN isfinite(${e}) THEN to_char(${e}, 'YYYY-MM-DD') ELSE ${e}::text END`;
+    if (field.kind !== 'timestamp' || !field.timeZone) return e;
     return `CASE WHEN isfinite(${e}) THEN to_char(${e} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END`;
   }
 

@@ -3,7 +3,7 @@ import { IsInt, IsNumber, IsString, Max, MaxLength, Min, MinLength } from 'class
 
 /** The body of `POST /api/products` (and of bulk `create` items). */
 export class CreateProductDto {
-  @ApiProperty({ maxLength: 255 })
+  @ApiProperty({ type: 'string', maxLength: 255 })
   @IsString()
   @MinLength(1)
   @MaxLength(255)
@@ -21,7 +21,7 @@ export class CreateProductDto {
   @Max(2_147_483_647)
   stock!: number;
 
-  @ApiProperty({ maxLength: 255 })
+  @ApiProperty({ type: 'string', maxLength: 255 })
   @IsString()
   @MinLength(1)
   @MaxLength(255)
@@ -39,7 +39,7 @@ export class ProductView {
   @ApiProperty({ type: 'string', format: 'uuid' })
   tenantId!: string;
 
-  @ApiProperty({ maxLength: 255 })
+  @ApiProperty({ type: 'string', maxLength: 255 })
   name!: string;
 
   @ApiProperty({ type: 'number', multipleOf: 0.01 })
@@ -48,7 +48,7 @@ export class ProductView {
   @ApiProperty({ type: 'integer' })
   stock!: number;
 
-  @ApiProperty({ maxLength: 255 })
+  @ApiProperty({ type: 'string', maxLength: 255 })
   sku!: string;
 
   @ApiProperty({ type: 'string', format: 'date-time' })
