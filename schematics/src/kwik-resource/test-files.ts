@@ -21,7 +21,7 @@ import { ${m.Entity} } from '${entityImport}';
 
 /**
  * ${label}s for tests: \`${m.Entity}Factory.make()\` (not saved), \`.create(app${m.tenantScoped ? ', { tenantId }' : ''})\`,
- * \`.createMany(app, 5${m.tenantScoped ? ', { tenantId }' : ''})\`${m.tenantScoped ? ' — for a tenant, inside\n * \`TenantContext.run(slug, () => …)\` (its schema or row-level security applies)' : ''}. Add states for your own cases.
+ * \`.createMany(app, 5${m.tenantScoped ? ', { tenantId }' : ''})\`${m.tenantScoped ? ' — for a tenant, inside\n * `TenantContext.run(slug, () => …)` (its schema or row-level security applies)' : ''}. Add states for your own cases.
  */
 export const ${m.Entity}Factory = defineFactory(${m.Entity}, (${ctx ? `{ ${ctx} }` : ''}) => ({
 ${attrs.join('\n')}
