@@ -1,24 +1,63 @@
-import type { Comment, Post } from '../entities/index.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { POST_STATUSES, type Comment, type Post } from '../entities/index.js';
 import { POST_EXCERPT_LENGTH } from '../entities/post.entity.js';
+
+/** A post's author as the API returns it. */
+export class PostAuthorView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  email!: string;
+
+  @ApiProperty()
+  displayName!: string;
+}
 
 /**
  * A post as the API returns it, in the latest version (v2: `content`, `excerpt`); v1 clients get
- * `body` through `ContentReplacesBody` (DEMO.md's contract).
+ * `body` through `ContentReplacesBody` (DEMO.md's contract). Also the OpenAPI description of the
+ * posts resource's responses (`view`).
  */
-export interface PostView {
-  id: string;
-  title: string;
-  content: string;
-  excerpt: string;
-  status: Post['status'];
-  tags: string[];
-  views: number;
-  publishedAt: string | null;
-  authorId: string;
-  author: { id: string; email: string; displayName: string } | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
+export class PostView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ maxLength: 200 })
+  title!: string;
+
+  @ApiProperty({ description: 'The text of the post (API v1: `body`).' })
+  content!: string;
+
+  @ApiProperty({ description: `The first ${POST_EXCERPT_LENGTH} characters of the content (API v2).` })
+  excerpt!: string;
+
+  @ApiProperty({ enum: POST_STATUSES })
+  status!: Post['status'];
+
+  @ApiProperty({ type: [String] })
+  tags!: string[];
+
+  @ApiProperty({ type: 'integer' })
+  views!: number;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  publishedAt!: string | null;
+
+  @ApiProperty({ format: 'uuid' })
+  authorId!: string;
+
+  @ApiProperty({ type: PostAuthorView, nullable: true })
+  author!: PostAuthorView | null;
+
+  @ApiProperty({ type: 'string', format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ type: 'string', format: 'date-time' })
+  updatedAt!: string;
+
+  @ApiProperty({ type: 'integer' })
+  version!: number;
 }
 
 export function toPostView(post: Post): PostView {

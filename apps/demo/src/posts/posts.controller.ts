@@ -6,7 +6,7 @@ import { CrudController } from '@kwik/data';
 import { Post as PostEntity } from '../entities/index.js';
 import { CommentsService } from './comments.service.js';
 import { CreateCommentDto, CreatePostDto, PostIdParams, UpdatePostDto } from './dto/post.dto.js';
-import { toCommentView, toPostView, type PostView } from './post.view.js';
+import { PostView, toCommentView, toPostView } from './post.view.js';
 import { PostShape } from './post.shape.js';
 
 /**
@@ -29,6 +29,7 @@ export class PostsController extends CrudController({
   shape: PostShape,
   create: CreatePostDto,
   update: UpdatePostDto,
+  view: PostView,
   relations: ['author'],
   alias: 'post',
   bulk: { maxItems: 100 },
