@@ -18,7 +18,7 @@ export interface AuthTestUserOptions {
   permissions?: readonly string[];
   /** Roles of the app's hierarchy the user holds as well (`['admin']`). Unknown names are refused. @default [] */
   roles?: readonly string[];
-  /** The user's tenant id, required when the user entity has a `tenantId` column. */
+  /** The user's tenant id, required when the user entity's `tenantId` column is NOT NULL. */
   tenantId?: string;
   /** The tenant's slug, copied to the result so a `TestClient` signs in within it. */
   tenant?: string;
@@ -78,8 +78,16 @@ export async function createAuthTestUser(
     }
     roles.push(name);
   }
-  if (accounts.tenanted && options.tenantId === undefined && options.extra?.tenantId === undefined)
-    throw new Error('createAuthTestUser: the user entity has a tenantId column; pass { tenantId }');
+  const tenantColumn = accounts.repository.metadata.findColumnWithPropertyName('tenantId');
+  if (
+    tenantColumn !== undefined &&
+    !tenantColumn.isNullable &&
+    options.tenantId === undefined &&
+    options.extra?.tenantId === undefined
+  )
+    throw new Error(
+      'createAuthTestUser: every user belongs to a tenant (tenantId is NOT NULL); pass { tenantId }',
+    );
   const password = options.password ?? randomBytes(18).toString('base64url');
   const email = options.email ?? `kwik-test-${randomBytes(6).toString('hex')}@example.test`;
   const user = await accounts.create(
