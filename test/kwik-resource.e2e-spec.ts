@@ -76,8 +76,11 @@ afterAll(() => {
   else if (copy) rmSync(copy, { recursive: true, force: true });
 });
 
+// Child processes (the Nest CLI, tsc, Vitest) take a while on a busy machine: generous per-test limits.
+const SLOW = { timeout: 600_000 };
+
 describe('kwik-resource in a copy of the demo', () => {
-  it('nest g kwik-resource (fields in the path slot): auth and tenant scope from the app', () => {
+  it('nest g kwik-resource (fields in the path slot): auth and tenant scope from the app', SLOW, () => {
     const { out, status } = nest(
       'g',
       'kwik-resource',
@@ -95,7 +98,7 @@ describe('kwik-resource in a copy of the demo', () => {
     expect(readFileSync(demo('src/app.module.ts'), 'utf8')).toContain('SuppliersModule');
   });
 
-  it('kwik g kwik-resource with --no-auth --cache, every field type', () => {
+  it('kwik g kwik-resource with --no-auth --cache, every field type', SLOW, () => {
     const { out, status } = kwik(
       'g',
       'kwik-resource',
@@ -118,13 +121,13 @@ describe('kwik-resource in a copy of the demo', () => {
     expect(controller).toContain('CACHED_READ');
   });
 
-  it('kwik g kr with --no-tenant-scoped', () => {
+  it('kwik g kr with --no-tenant-scoped', SLOW, () => {
     const { out, status } = kwik('g', 'kr', 'note', 'body:text', '--no-tenant-scoped', '-p', 'demo');
     expect({ status, out: out.slice(-4000) }).toMatchObject({ status: 0 });
     expect(readFileSync(demo('src/notes/note.entity.ts'), 'utf8')).not.toContain('tenantId');
   });
 
-  it('a second run changes nothing; a bad field is refused with the reason', () => {
+  it('a second run changes nothing; a bad field is refused with the reason', SLOW, () => {
     const before = digest(demo(''));
     const again = nest(
       'g',
@@ -142,7 +145,7 @@ describe('kwik-resource in a copy of the demo', () => {
     expect(existsSync(demo('src/gadgets'))).toBe(false);
   });
 
-  it('the project type-checks and the generated specs pass', () => {
+  it('the project type-checks and the generated specs pass', SLOW, () => {
     const tsc = run('node', [
       join(repo, 'node_modules/typescript/bin/tsc'),
       '--noEmit',
