@@ -122,9 +122,20 @@ describe('kwik-resource in a copy of the demo', () => {
   });
 
   it('kwik g kr with --no-tenant-scoped', SLOW, () => {
-    const { out, status } = kwik('g', 'kr', 'note', 'body:text', '--no-tenant-scoped', '-p', 'demo');
+    const { out, status } = kwik(
+      'g',
+      'kr',
+      'note',
+      'body:text',
+      'pinned:boolean',
+      '--no-tenant-scoped',
+      '-p',
+      'demo',
+    );
     expect({ status, out: out.slice(-4000) }).toMatchObject({ status: 0 });
-    expect(readFileSync(demo('src/notes/note.entity.ts'), 'utf8')).not.toContain('tenantId');
+    const entity = readFileSync(demo('src/notes/note.entity.ts'), 'utf8');
+    expect(entity).not.toContain('tenantId');
+    expect(entity).toContain('pinned!: boolean;');
   });
 
   it('a second run changes nothing; a bad field is refused with the reason', SLOW, () => {

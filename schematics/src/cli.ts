@@ -14,7 +14,7 @@ const USAGE = `Usage: kwik g <schematic> <name> [fields...] [options]
   kwik new my-app                      (the application schematic)
 
 Options: --project, -p <name>   the nest-cli.json project (its sourceRoot)
-         --no-auth, --tenant-scoped, --no-tenant-scoped, --cache, --route <path>
+         --auth, --no-auth, --tenant-scoped, --no-tenant-scoped, --cache, --route <path>
          --dry-run, -d            show what would change, write nothing
          --force                  overwrite files that exist
          --skip-import            do not register the module, entity and migration
@@ -100,7 +100,9 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     schematic = given;
     const project = typeof options.project === 'string' ? options.project : undefined;
     schematicOptions = { ...options, name, sourceRoot: sourceRootOf(cwd, project) };
-    if (schematic === 'kwik-resource') schematicOptions = { ...schematicOptions, fields, force };
+    // `kr` is the collection's alias of kwik-resource: the same fields and flags.
+    if (schematic === 'kwik-resource' || schematic === 'kr')
+      schematicOptions = { ...schematicOptions, fields, force };
     else if (fields.length > 0) schematicOptions.path = fields[0];
   }
   const workflow = new NodeWorkflow(cwd, {

@@ -134,7 +134,7 @@ function existingMigration(tree: Tree, dir: string, plural: string, prefix: stri
 }
 
 /**
- * `nest g kwik-resource product "name:string price:decimal stock:int:index sku:string:unique" -p demo`:
+ * `nest g kwik-resource product name:string,price:decimal,stock:int:index,sku:string:unique -p demo`:
  * writes the entity, migration, DTOs, shape, controller, service, module, factory and specs of a
  * CRUD resource and registers the module, entity and migration in the project. Never overwrites a
  * file without `--force`; running it twice changes nothing.
