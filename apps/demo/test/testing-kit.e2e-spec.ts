@@ -10,6 +10,7 @@ import { DEMO_PASSWORD } from '../src/seed/seed-data.js';
 /** The seeded accounts (DEMO.md "Seed data"). */
 const admin: TestUser = { email: 'admin@acme.test', password: DEMO_PASSWORD, tenant: 'acme' };
 const reader: TestUser = { email: 'reader@acme.test', password: DEMO_PASSWORD, tenant: 'acme' };
+const editor: TestUser = { email: 'editor@acme.test', password: DEMO_PASSWORD, tenant: 'acme' };
 const globexAdmin: TestUser = { email: 'admin@globex.test', password: DEMO_PASSWORD, tenant: 'globex' };
 
 const Posts = defineFactory(
@@ -68,6 +69,8 @@ describe('@kwik/testing on the demo', () => {
       env: { LOG_LEVEL: 'silent', KWIK_TENANT_STRATEGY: 'shared' },
       // Side effects faked: jobs are recorded, not run, until the test says so.
       overrides: [{ provide: TaskBackend, useClass: FakeTaskBackend }],
+      // Every JSON response checked against the demo's OpenAPI document, and counted.
+      client: { validateResponses: true },
     });
   });
   afterAll(() => t?.close());
@@ -80,6 +83,25 @@ describe('@kwik/testing on the demo', () => {
     expect(await acme.token(admin)).toBe(await acme.token(admin)); // logged in once
     (await acme.postAs(reader, '/api/posts', { title: 'Nope', body: 'x' })).expectProblem(403);
     (await acme.get('/api/posts')).expectProblem(401);
+  });
+
+  it('sends a raw token with withToken(), and forgets one user’s token after a logout', async () => {
+    const acme = t.client.asTenant('acme');
+    const token = await acme.token(editor);
+    (await acme.withToken(token).get('/api/posts?limit=1')).expectStatus(200);
+    expect((await acme.withToken(token).post('/api/auth/logout')).status).toBe(204);
+    // The cached token is revoked now: requests as the editor fail until it is forgotten.
+    (await acme.getAs(editor, '/api/posts?limit=1')).expectProblem(401);
+    const readerToken = await acme.token(reader);
+    t.client.forgetTokens(editor);
+    (await acme.getAs(editor, '/api/posts?limit=1')).expectStatus(200);
+    expect(await acme.token(reader)).toBe(readerToken); // the others' stay cached
+  });
+
+  it('counts the responses it checked against the OpenAPI document', async () => {
+    const before = t.client.validation!;
+    (await t.client.asTenant('acme').getAs(admin, '/api/posts?limit=3')).expectStatus(200);
+    expect(t.client.validation!.checked).toBe(before.checked + 1);
   });
 
   it('answers validation problems with the fields named', async () => {

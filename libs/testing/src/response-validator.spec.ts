@@ -133,6 +133,21 @@ describe('OpenApiResponseValidator', () => {
     ).toEqual(['GET /widgets/{id} 200 application/json: /price must be multiple of 0.01']);
   });
 
+  it('counts what it checked; strict fails a response the document does not describe', async () => {
+    const lenient = new OpenApiResponseValidator(baseUrl);
+    await lenient.check('GET', '/widgets/w1', 200, headers(), widget);
+    await lenient.check('GET', '/gadgets', 200, headers(), []);
+    expect({ checked: lenient.checked, undocumented: lenient.undocumented }).toEqual({
+      checked: 1,
+      undocumented: 1,
+    });
+    const strict = new OpenApiResponseValidator(baseUrl, '/docs', { strict: true });
+    expect(await strict.check('GET', '/gadgets?x=1', 200, headers(), [])).toEqual([
+      'GET /gadgets 200 application/json: no schema documented for this response (strict)',
+    ]);
+    expect(await strict.check('GET', '/widgets/w1', 200, headers(), widget)).toEqual([]);
+  });
+
   it('skips bodies that are not JSON', async () => {
     const validator = new OpenApiResponseValidator(baseUrl, '/nope');
     expect(

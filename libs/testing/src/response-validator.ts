@@ -94,14 +94,20 @@ class CompiledDocument {
  * Checks responses against the app's own OpenAPI documents (`<docsPath>/json`, and with the
  * versioning library the document of the version a response names in `api-version`): a JSON
  * body that does not match the schema documented for its route and status is an error. Routes,
- * statuses and media types the document does not describe are not checked.
+ * statuses and media types the document does not describe are counted, not checked — an error
+ * with `strict`.
  */
 export class OpenApiResponseValidator {
   private readonly documents = new Map<string, Promise<CompiledDocument | null>>();
+  /** JSON responses checked against a documented schema. */
+  checked = 0;
+  /** JSON responses the document does not describe (a violation with `strict`). */
+  undocumented = 0;
 
   constructor(
     private readonly baseUrl: string,
     private readonly docsPath = '/docs',
+    private readonly options: { strict?: boolean } = {},
   ) {}
 
   private document(version: string | null): Promise<CompiledDocument | null> {
@@ -135,7 +141,16 @@ export class OpenApiResponseValidator {
     const doc = await this.document(headers.get('api-version'));
     const pathname = new URL(path, this.baseUrl).pathname;
     const found = doc?.validator(method, pathname, status, mediaType);
-    if (!found || found.fn(body)) return [];
+    if (!found) {
+      this.undocumented++;
+      return this.options.strict
+        ? [
+            `${method.toUpperCase()} ${pathname} ${status} ${mediaType}: no schema documented for this response (strict)`,
+          ]
+        : [];
+    }
+    this.checked++;
+    if (found.fn(body)) return [];
     return (found.fn.errors ?? []).map(
       (e) =>
         `${found.where}: ${e.instancePath || '(body)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,

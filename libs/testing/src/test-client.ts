@@ -43,10 +43,11 @@ export interface TestClientOptions {
   /**
    * Check every JSON response against the schema the app's OpenAPI document gives for its route and
    * status (the document of the response's `api-version` with the versioning library); a mismatch
-   * rejects the request with the violations. Undocumented routes, statuses and media types pass.
+   * rejects the request with the violations. Undocumented routes, statuses and media types pass;
+   * with `'strict'` a JSON response the document does not describe fails too.
    * @default false
    */
-  validateResponses?: boolean;
+  validateResponses?: boolean | 'strict';
   /** Where the app serves its OpenAPI documents (`<docsPath>/json`). @default '/docs' */
   docsPath?: string;
 }
@@ -96,7 +97,9 @@ export class TestClient {
         tenantHeader: options.tenantHeader ?? 'x-tenant-id',
         tokens: new Map(),
         validator: options.validateResponses
-          ? new OpenApiResponseValidator(baseUrl, options.docsPath)
+          ? new OpenApiResponseValidator(baseUrl, options.docsPath, {
+              strict: options.validateResponses === 'strict',
+            })
           : undefined,
       },
       {},
@@ -116,6 +119,11 @@ export class TestClient {
   /** The same client authenticating with an API key (`Authorization: Bearer <key>`). */
   withApiKey(key: string): TestClient {
     return new TestClient(this.state, { ...this.identity, apiKey: key, user: undefined });
+  }
+
+  /** The same client sending this access token (`Authorization: Bearer <token>`), e.g. one a refresh returned. */
+  withToken(token: string): TestClient {
+    return this.withApiKey(token);
   }
 
   /** The same client with extra headers on every request. */
@@ -140,9 +148,21 @@ export class TestClient {
     return token;
   }
 
-  /** Forgets cached tokens (after a logout or a role change). */
-  forgetTokens(): void {
-    this.state.tokens.clear();
+  /** Forgets cached tokens (after a logout or a role change): `user`'s in every tenant, or all of them. */
+  forgetTokens(user?: TestUser): void {
+    if (user === undefined) return this.state.tokens.clear();
+    for (const key of [...this.state.tokens.keys()])
+      if (key.slice(key.indexOf('|') + 1) === user.email) this.state.tokens.delete(key);
+  }
+
+  /**
+   * What `validateResponses` has done so far, for the whole client family: JSON responses checked
+   * against a documented schema, and those the document did not describe (passed unless `'strict'`).
+   * Undefined without `validateResponses`.
+   */
+  get validation(): { readonly checked: number; readonly undocumented: number } | undefined {
+    const v = this.state.validator;
+    return v ? { checked: v.checked, undocumented: v.undocumented } : undefined;
   }
 
   get<T = any>(path: string, init?: RequestInit): Promise<TestResponse<T>> {
