@@ -525,28 +525,31 @@ describe('nest new -c @kwik/schematics, installed from npm pack tarballs', () =>
           `[application e2e] npm start → listening: ${(timings.at(-1)![1] / 1000).toFixed(1)} s (stopped with SIGTERM)`,
         );
 
+        /** `tsc --noEmit`, then the app's Vitest run; its JSON report. */
+        const typecheckAndTest = async (
+          label: string,
+        ): Promise<{ numFailedTests: number; numPassedTests: number; testResults: { name: string }[] }> => {
+          await step(`npx tsc --noEmit${label}`, 'npx', ['--no', '--', 'tsc', '--noEmit'], app);
+          const report = join(tmp, `vitest-${timings.length}.json`);
+          await step(
+            `npx vitest run${label || ' (the app)'}`,
+            'npx',
+            [
+              '--no',
+              '--',
+              'vitest',
+              'run',
+              '--reporter=default',
+              '--reporter=json',
+              `--outputFile.json=${report}`,
+            ],
+            app,
+          );
+          return readJson(report);
+        };
+
         // 5. Types and the app's own specs (a PostgreSQL server for createTestApp's databases).
-        await step('npx tsc --noEmit', 'npx', ['--no', '--', 'tsc', '--noEmit'], app);
-        const results = join(tmp, 'vitest-app.json');
-        await step(
-          'npx vitest run (the app)',
-          'npx',
-          [
-            '--no',
-            '--',
-            'vitest',
-            'run',
-            '--reporter=default',
-            '--reporter=json',
-            `--outputFile.json=${results}`,
-          ],
-          app,
-        );
-        const first = readJson<{
-          numFailedTests: number;
-          numPassedTests: number;
-          testResults: { name: string }[];
-        }>(results);
+        const first = await typecheckAndTest('');
         expect(first.numFailedTests).toBe(0);
         expect(first.numPassedTests).toBeGreaterThanOrEqual(8);
         expect(first.testResults.map((r) => r.name.slice(app.length + 1)).sort()).toEqual([
@@ -590,27 +593,7 @@ describe('nest new -c @kwik/schematics, installed from npm pack tarballs', () =>
         );
         expect(readFileSync(join(app, 'src/entities/index.ts'), 'utf8')).toContain('[User, Product]');
 
-        await step('npx tsc --noEmit (with products)', 'npx', ['--no', '--', 'tsc', '--noEmit'], app);
-        const again = join(tmp, 'vitest-products.json');
-        await step(
-          'npx vitest run (with products)',
-          'npx',
-          [
-            '--no',
-            '--',
-            'vitest',
-            'run',
-            '--reporter=default',
-            '--reporter=json',
-            `--outputFile.json=${again}`,
-          ],
-          app,
-        );
-        const second = readJson<{
-          numFailedTests: number;
-          numPassedTests: number;
-          testResults: { name: string }[];
-        }>(again);
+        const second = await typecheckAndTest(' (with products)');
         expect(second.numFailedTests).toBe(0);
         expect(second.numPassedTests).toBeGreaterThan(first.numPassedTests);
         expect(second.testResults.map((r) => r.name.slice(app.length + 1)).sort()).toEqual([

@@ -60,6 +60,11 @@ function digest(dir: string): string {
   return hash.digest('hex');
 }
 
+/** Exit 0, or the failure shows the command's last output. */
+function expectSuccess(result: { status: number | null; out: string }): void {
+  expect({ status: result.status, out: result.out.slice(-4000) }).toMatchObject({ status: 0 });
+}
+
 const nest = (...args: string[]) =>
   run('node', [join(repo, 'node_modules/@nestjs/cli/bin/nest.js'), ...args]);
 const kwik = (...args: string[]) => run('node', [join(repo, 'schematics/dist/cli.js'), ...args]);
@@ -81,7 +86,7 @@ const SLOW = { timeout: 600_000 };
 
 describe('kwik-resource in a copy of the demo', () => {
   it('nest g kwik-resource (fields in the path slot): auth and tenant scope from the app', SLOW, () => {
-    const { out, status } = nest(
+    const result = nest(
       'g',
       'kwik-resource',
       'supplier',
@@ -89,7 +94,8 @@ describe('kwik-resource in a copy of the demo', () => {
       '-p',
       'demo',
     );
-    expect({ status, out: out.slice(-4000) }).toMatchObject({ status: 0 });
+    expectSuccess(result);
+    const { out } = result;
     // The Nest CLI exits 0 when a schematic fails: the output and the files tell.
     expect(out).not.toMatch(/error/i);
     expect(out).toContain('CREATE apps/demo/src/suppliers/supplier.entity.ts');
@@ -99,7 +105,7 @@ describe('kwik-resource in a copy of the demo', () => {
   });
 
   it('kwik g kwik-resource with --no-auth --cache, every field type', SLOW, () => {
-    const { out, status } = kwik(
+    const result = kwik(
       'g',
       'kwik-resource',
       'order-item',
@@ -115,24 +121,15 @@ describe('kwik-resource in a copy of the demo', () => {
       '-p',
       'demo',
     );
-    expect({ status, out: out.slice(-4000) }).toMatchObject({ status: 0 });
+    expectSuccess(result);
     const controller = readFileSync(demo('src/order-items/order-items.controller.ts'), 'utf8');
     expect(controller).toContain('@Public()');
     expect(controller).toContain('CACHED_READ');
   });
 
   it('kwik g kr with --no-tenant-scoped', SLOW, () => {
-    const { out, status } = kwik(
-      'g',
-      'kr',
-      'note',
-      'body:text',
-      'pinned:boolean',
-      '--no-tenant-scoped',
-      '-p',
-      'demo',
-    );
-    expect({ status, out: out.slice(-4000) }).toMatchObject({ status: 0 });
+    const result = kwik('g', 'kr', 'note', 'body:text', 'pinned:boolean', '--no-tenant-scoped', '-p', 'demo');
+    expectSuccess(result);
     const entity = readFileSync(demo('src/notes/note.entity.ts'), 'utf8');
     expect(entity).not.toContain('tenantId');
     expect(entity).toContain('pinned!: boolean;');
@@ -163,7 +160,7 @@ describe('kwik-resource in a copy of the demo', () => {
       '-p',
       'tsconfig.json',
     ]);
-    expect({ status: tsc.status, out: tsc.out.slice(-4000) }).toMatchObject({ status: 0 });
+    expectSuccess(tsc);
     const specs = [
       'apps/demo/src/suppliers',
       'apps/demo/src/order-items',
@@ -192,7 +189,7 @@ describe('kwik-resource in a copy of the demo', () => {
       `[kwik-resource e2e] generated specs: ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
     );
     failed = vitest.status !== 0;
-    expect({ status: vitest.status, out: vitest.out.slice(-4000) }).toMatchObject({ status: 0 });
+    expectSuccess(vitest);
     expect(report.testResults.map((r) => relative(copy, r.name)).sort()).toEqual([
       'apps/demo/src/notes/notes.spec.ts',
       'apps/demo/src/order-items/order-items.spec.ts',

@@ -151,7 +151,7 @@ export class TestClient {
   /** Forgets cached tokens (after a logout or a role change): `user`'s in every tenant, or all of them. */
   forgetTokens(user?: TestUser): void {
     if (user === undefined) return this.state.tokens.clear();
-    for (const key of [...this.state.tokens.keys()])
+    for (const key of this.state.tokens.keys())
       if (key.slice(key.indexOf('|') + 1) === user.email) this.state.tokens.delete(key);
   }
 
