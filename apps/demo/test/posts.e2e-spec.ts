@@ -91,6 +91,13 @@ describe.each(STRATEGIES)('demo: posts over HTTP (PostgreSQL server), %s strateg
     (await api.get(path)).expectProblem(400, field);
   });
 
+  it('lists only the fields asked for, nested ones included (and the document allows it)', async () => {
+    const page = (await api.get('/api/posts?fields=id,author.email&limit=2')).expectStatus(200);
+    expect(page.body.data).toHaveLength(2);
+    for (const row of page.body.data) expect(Object.keys(row).sort()).toEqual(['author', 'id']);
+    expect(Object.keys(page.body.data[0].author)).toEqual(['email']);
+  });
+
   it('creates, reads, updates and deletes a post', async () => {
     const created = (
       await api.post<PostBody>('/api/posts', { title: 'Hello Kwik', body: 'First!', tags: ['news'] })

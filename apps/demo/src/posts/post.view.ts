@@ -2,15 +2,18 @@ import { ApiProperty } from '@nestjs/swagger';
 import { POST_STATUSES, type Comment, type Post } from '../entities/index.js';
 import { POST_EXCERPT_LENGTH } from '../entities/post.entity.js';
 
-/** A post's author as the API returns it. */
+/**
+ * A post's author as the API returns it. Each property is optional in the document: a list with
+ * `fields=author.email` carries only that one (an item read carries all three).
+ */
 export class PostAuthorView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', required: false })
   id!: string;
 
-  @ApiProperty()
+  @ApiProperty({ required: false })
   email!: string;
 
-  @ApiProperty()
+  @ApiProperty({ required: false })
   displayName!: string;
 }
 
