@@ -129,8 +129,9 @@ function newestTimestamp(tree: Tree, dir: string | undefined): number {
 }
 
 /** The migration file `kwik-resource` wrote earlier for the table, if any (running twice adds none). */
-function existingMigration(tree: Tree, dir: string, plural: string, prefix: string): string | undefined {
-  return tree.getDir(dir).subfiles.find((file) => new RegExp(`^\\d{13}-${prefix}${plural}\\.ts$`).test(file));
+function existingMigration(tree: Tree, dir: string, plural: string): string | undefined {
+  const name = new RegExp(`^\\d{13}-create-${plural}\\.ts$`);
+  return tree.getDir(dir).subfiles.find((file) => name.test(file));
 }
 
 /**
@@ -176,7 +177,7 @@ export function kwikResource(options: KwikResourceOptions): Rule {
     const resourceDir = join(facts.sourceRoot as Path, dir ?? names.plural);
     const migrationsDir = join(facts.sourceRoot as Path, 'migrations');
     const tenantDir = facts.tenantMigrationsIndex && tenantScoped ? join(migrationsDir, 'tenant') : undefined;
-    const previous = existingMigration(tree, migrationsDir, names.plural, 'create-');
+    const previous = existingMigration(tree, migrationsDir, names.plural);
     const timestamp =
       Number(/^(\d{13})/.exec(previous ?? '')?.[1] ?? 0) ||
       (options.timestamp ??
@@ -193,7 +194,6 @@ export function kwikResource(options: KwikResourceOptions): Rule {
       migration: {
         className: `Create${names.Plural}${timestamp}`,
         tenantClassName: `CreateTenant${names.Plural}${timestamp + 1}`,
-        timestamp,
       },
     };
     const ext = model.ext;

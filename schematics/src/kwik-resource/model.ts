@@ -30,7 +30,6 @@ export interface ResourceModel {
   readonly migration: {
     readonly className: string;
     readonly tenantClassName: string;
-    readonly timestamp: number;
   };
 }
 

@@ -144,7 +144,9 @@ export class VersioningHttp implements OnApplicationBootstrap {
     }
     // Only a route an older version changes hands out that version's own ETags (`"3.v1"`); the
     // others serve every version one representation with one, untagged, ETag.
-    if (reading.version !== this.options.latest) {
+    // (Looked up only when the request carries a precondition: the default version is often an older one.)
+    const { 'if-match': ifMatch, 'if-none-match': ifNoneMatch } = request.headers;
+    if (reading.version !== this.options.latest && (ifMatch !== undefined || ifNoneMatch !== undefined)) {
       const route = this.routeOf(request);
       if (route !== undefined && this.chain.changesFor(reading.version, route).length > 0)
         this.untagPreconditions(request, reading.version);
