@@ -193,6 +193,49 @@ describe('VersionChain', () => {
     );
   });
 
+  it('returns what needs no migration as it is: the same page, no query, the same Link header', () => {
+    const chain = new VersionChain(['1', '2'], [V2]);
+    // A list whose selected fields no change touches: the caller keeps the serializer compiled for it.
+    const page = {
+      data: [
+        { id: 'p1', title: 'A' },
+        { id: 'p2', title: 'B' },
+      ],
+      meta: { limit: 2 },
+    };
+    expect(chain.migrateResponse(page, ctx('1', '/posts'))).toBe(page);
+    const item = { id: 'p1', title: 'A' };
+    expect(chain.migrateResponse(item, ctx('1', '/posts/:id'))).toBe(item);
+    // One changed item copies the list and the page, and only that item.
+    const mixed = { data: [page.data[0], { id: 'p3', content: 'T' }], meta: page.meta };
+    const migrated = chain.migrateResponse(mixed, ctx('1', '/posts')) as typeof mixed;
+    expect(migrated).not.toBe(mixed);
+    expect(migrated.data[0]).toBe(mixed.data[0]);
+    expect(migrated.data[1]).toEqual({ id: 'p3', body: 'T' });
+    expect(migrated.meta).toBe(mixed.meta);
+    expect(mixed.data[1]).toEqual({ id: 'p3', content: 'T' });
+
+    expect(
+      chain.migrateQuery(
+        { fields: 'id,title', sort: '-id', 'filter[title]': 'content', limit: '2' },
+        '1',
+        '/posts',
+      ),
+    ).toBeUndefined();
+    // A later-only name is still refused, and a renamed one still renamed, wherever it appears.
+    expect(() => chain.migrateQuery({ fields: 'id,excerpt' }, '1', '/posts')).toThrow(/excerpt/);
+    expect(() => chain.migrateQuery({ 'filter[content][eq]': 'x' }, '1', '/posts')).toThrow(/content/);
+    expect(chain.migrateQuery({ sort: ['id', '-body'] }, '1', '/posts')).toEqual({
+      sort: ['id', '-content'],
+    });
+
+    const link = '</posts?limit=2&fields=id%2Ctitle&after=abc>; rel="next"';
+    expect(chain.migrateLinkHeader(link, '1', '/posts')).toBe(link);
+    expect(chain.migrateLinkHeader('</posts?filter%5Bcontent%5D=x>; rel="first"', '1', '/posts')).toBe(
+      '</posts?filter[body]=x>; rel="first"',
+    );
+  });
+
   it('renames the fields of a validation problem, in messages and detail too', () => {
     const problem = {
       detail: '2 invalid fields: text, title',

@@ -34,8 +34,11 @@ export class VersionFieldError extends Error {
  */
 export class VersionChain {
   private readonly byVersion: readonly (readonly VersionChange[])[];
-  private readonly memo = new Map<string, readonly VersionChange[]>();
+  /** Per version, per route: what {@link changesFor} found (bounded: routes are patterns, not URLs). */
+  private readonly memo = new Map<string, Map<string, readonly VersionChange[]>>();
   private readonly laterMemo = new Map<string, ReadonlyMap<string, string>>();
+  private readonly renameMemo = new Map<string, ReadonlyMap<string, string>>();
+  private readonly queryNamesMemo = new Map<string, readonly string[]>();
 
   constructor(
     readonly versions: readonly string[],
@@ -85,8 +88,9 @@ export class VersionChain {
 
   /** The changes a request of `version` on `route` passes through, oldest first (none for the latest). */
   changesFor(version: string, route: string): readonly VersionChange[] {
-    const key = `${version}\n${route}`;
-    let found = this.memo.get(key);
+    let routes = this.memo.get(version);
+    if (routes === undefined) this.memo.set(version, (routes = new Map()));
+    let found = routes.get(route);
     if (found === undefined) {
       const from = this.versions.indexOf(version);
       found =
@@ -96,7 +100,7 @@ export class VersionChain {
               .slice(from + 1)
               .flat()
               .filter((c) => matchesRoute(c.routes, route));
-      if (this.memo.size < 10_000) this.memo.set(key, found);
+      if (routes.size < 10_000) routes.set(route, found);
     }
     return found;
   }
@@ -140,6 +144,8 @@ export class VersionChain {
    * parameter names a field of a later version.
    */
   migrateQuery(query: QueryParams, version: string, route: string): QueryParams | undefined {
+    // Both the check and the renames look for field names: a query mentioning none has nothing to do.
+    if (!mentionsAny(query, this.queryNames(version, route))) return undefined;
     const later = this.laterNames(version, route);
     if (later.size > 0) checkQuery(query, later, version);
     const renames = this.renames(version, route, 'up');
@@ -173,6 +179,10 @@ export class VersionChain {
   migrateLinkHeader(link: string, version: string, route: string): string {
     const renames = this.renames(version, route, 'down');
     if (renames.size === 0) return link;
+    let named = false;
+    for (const name of renames.keys())
+      if (link.includes(name) || link.includes(encodeURIComponent(name))) named = true;
+    if (!named) return link;
     return link.replace(/<([^>]*)>/g, (all, url: string) => {
       const q = url.indexOf('?');
       if (q < 0) return all;
@@ -265,8 +275,34 @@ export class VersionChain {
     };
   }
 
-  /** Field renames between `version` and the latest on `route`, composed, in the given direction. */
-  private renames(version: string, route: string, direction: 'up' | 'down'): Map<string, string> {
+  /**
+   * The names a shaped-list query of `version` on `route` must contain for {@link migrateQuery} to
+   * refuse or rename anything: the later-only names and the names renamed up.
+   */
+  private queryNames(version: string, route: string): readonly string[] {
+    const key = `${version}\n${route}`;
+    let found = this.queryNamesMemo.get(key);
+    if (found === undefined) {
+      found = [
+        ...new Set([...this.laterNames(version, route).keys(), ...this.renames(version, route, 'up').keys()]),
+      ];
+      if (this.queryNamesMemo.size < 10_000) this.queryNamesMemo.set(key, found);
+    }
+    return found;
+  }
+
+  /** Field renames between `version` and the latest on `route`, composed, in the given direction (memoized). */
+  private renames(version: string, route: string, direction: 'up' | 'down'): ReadonlyMap<string, string> {
+    const key = `${direction}\n${version}\n${route}`;
+    let found = this.renameMemo.get(key);
+    if (found === undefined) {
+      found = this.composeRenames(version, route, direction);
+      if (this.renameMemo.size < 10_000) this.renameMemo.set(key, found);
+    }
+    return found;
+  }
+
+  private composeRenames(version: string, route: string, direction: 'up' | 'down'): Map<string, string> {
     const changes = this.changesFor(version, route);
     const steps: FieldInstruction[] = [];
     for (const c of changes) for (const f of c.fields) if (f.kind === 'renamed') steps.push(f);
@@ -302,6 +338,25 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 function refuse(field: string, name: string, why: string, version: string): never {
   throw new VersionFieldError(field, `"${name}" is not a field of version ${version}: ${why}`);
+}
+
+/** Whether a filter key or a `fields` / `sort` value of `query` contains one of `names`. */
+function mentionsAny(query: QueryParams, names: readonly string[]): boolean {
+  if (names.length === 0) return false;
+  const has = (text: string) => {
+    for (const name of names) if (text.includes(name)) return true;
+    return false;
+  };
+  for (const key of Object.keys(query)) {
+    if (key.startsWith('filter[')) {
+      if (has(key)) return true;
+    } else if (key === 'fields' || key === 'sort') {
+      const value = query[key];
+      for (const v of Array.isArray(value) ? value : [value])
+        if (typeof v === 'string' && has(v)) return true;
+    }
+  }
+  return false;
 }
 
 /** Refuses shaped-list parameters naming fields of later versions. */

@@ -76,17 +76,31 @@ export function mapResources(
   collections: readonly string[],
   fn: (resource: JsonObject) => JsonObject,
 ): unknown {
-  const mapList = (list: unknown[]) => list.map((item) => (isObject(item) ? fn(item) : item));
+  // Copies only what changed: a body none of whose resources changes is returned as it is, so the
+  // caller can tell "nothing to migrate" (and keep a serializer compiled for it) by identity.
+  const mapList = (list: unknown[]) => {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      const next = isObject(item) ? fn(item) : item;
+      if (next !== item) (out ??= list.slice())[i] = next;
+    }
+    return out ?? list;
+  };
   // A body with toJSON() (a page object of its own) is what it serializes to.
   const withJson = body as { toJSON?: () => unknown } | null;
   if (withJson !== null && typeof withJson === 'object' && typeof withJson.toJSON === 'function')
     return mapResources(withJson.toJSON(), collections, fn);
   if (Array.isArray(body)) return mapList(body);
   if (!isObject(body)) return body;
+  let listed = false;
   let out: JsonObject | undefined;
   for (const key of collections) {
     const value = body[key];
-    if (Array.isArray(value)) (out ??= { ...body })[key] = mapList(value);
+    if (!Array.isArray(value)) continue;
+    listed = true;
+    const mapped = mapList(value);
+    if (mapped !== value) (out ??= { ...body })[key] = mapped;
   }
-  return out ?? fn(body);
+  return listed ? (out ?? body) : fn(body);
 }

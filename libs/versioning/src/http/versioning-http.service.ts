@@ -255,8 +255,9 @@ export class VersioningHttp implements OnApplicationBootstrap {
         clientVersion: version,
         status: reply.statusCode,
       });
-      // A serializer compiled for the latest shape would drop renamed fields.
-      reply.serializer(JSON.stringify);
+      // A serializer compiled for the latest shape would drop renamed fields; a body the migration
+      // left as it is (a list whose selected fields no change touches) keeps the compiled one.
+      if (migrated !== payload) reply.serializer(JSON.stringify);
       done(null, migrated);
     } catch (error) {
       done(error as Error);
