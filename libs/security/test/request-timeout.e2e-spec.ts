@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RequestContext } from '@kwik/core';
 import { bootSecurityApp, CapturingLogger, type BootedApp } from './fixtures/boot.js';
 
 async function expectTimeoutProblem(res: Response, instance: string): Promise<void> {
@@ -27,6 +28,7 @@ describe('request timeouts', () => {
       bootSecurityApp({ security: { requestTimeout: 300 }, logger }),
       bootSecurityApp({ security: { requestTimeout: 0 } }),
     ]);
+    logger.context = app.app.get(RequestContext);
   });
   afterAll(() => Promise.all([app?.close(), untimed?.close()]));
 
@@ -34,6 +36,19 @@ describe('request timeouts', () => {
     const res = await app.get('/slow?ms=1500');
     await expectTimeoutProblem(res, '/slow?ms=1500');
     expect(warnings(logger)).toMatch(/503 GET \/slow\?ms=1500 did not answer within 300 ms/);
+    // The timeout expires each request inside that request's own context.
+    const line = logger.lines.find((l) => l.level === 'warn' && l.message.includes('ms=1500'));
+    expect(line?.requestId).toBe(res.headers.get('x-request-id'));
+  });
+
+  it('times out concurrent requests on the default timeout each in its own context, and keeps serving', async () => {
+    const slow = await Promise.all([1, 2, 3].map((i) => app.get(`/slow?ms=900&n=${i}`)));
+    expect(slow.map((r) => r.status)).toEqual([503, 503, 503]);
+    for (const [i, res] of slow.entries()) {
+      const line = logger.lines.find((l) => l.level === 'warn' && l.message.includes(`n=${i + 1}`));
+      expect(line?.requestId).toBe(res.headers.get('x-request-id'));
+    }
+    expect((await app.get('/slow?ms=0')).status).toBe(200);
   });
 
   it('drops the late result or late error without crashing, and keeps serving', async () => {

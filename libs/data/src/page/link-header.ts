@@ -2,16 +2,23 @@ import type { ShapedPage } from './shaped-list.js';
 
 const PAGING_PARAMS = new Set(['after', 'before', 'page']);
 
-function withParams(
-  path: string,
-  params: Readonly<Record<string, string>>,
-  extra: Record<string, string>,
-): string {
+/** The request's query string without its paging parameters (URLSearchParams' encoding). */
+function baseQuery(params: Readonly<Record<string, string>>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (!PAGING_PARAMS.has(key)) search.set(key, value);
-  for (const [key, value] of Object.entries(extra)) search.set(key, value);
-  const text = search.toString();
-  return text ? `${path}?${text}` : path;
+  return search.toString();
+}
+
+/** A cursor as a query value: Kwik's own are base64url and `.` (kept as they are); anything else is encoded. */
+function encodeCursor(cursor: string): string {
+  return /^[\w.-]*$/.test(cursor) ? cursor : new URLSearchParams({ c: cursor }).toString().slice(2);
+}
+
+/** `path` with `base` and one paging parameter; `value` is already encoded. */
+function withParam(path: string, base: string, name?: string, value?: string): string {
+  const extra = name === undefined ? '' : `${name}=${value}`;
+  const query = base && extra ? `${base}&${extra}` : base || extra;
+  return query ? `${path}?${query}` : path;
 }
 
 /**
@@ -26,19 +33,17 @@ export function pageLinks(
   meta: ShapedPage['meta'],
 ): string {
   const links: string[] = [];
-  const link = { set: ({ uri, rel }: { uri: string; rel: string }) => links.push(`<${uri}>; rel="${rel}"`) };
+  const base = baseQuery(params);
+  const link = (uri: string, rel: string) => links.push(`<${uri}>; rel="${rel}"`);
   const offset = meta.page !== undefined;
-  link.set({ uri: withParams(path, params, offset ? { page: '1' } : {}), rel: 'first' });
+  link(offset ? withParam(path, base, 'page', '1') : withParam(path, base), 'first');
   if (offset) {
-    if (meta.nextCursor !== null)
-      link.set({ uri: withParams(path, params, { page: String(meta.page! + 1) }), rel: 'next' });
-    if (meta.page! > 1)
-      link.set({ uri: withParams(path, params, { page: String(meta.page! - 1) }), rel: 'prev' });
+    if (meta.nextCursor !== null) link(withParam(path, base, 'page', String(meta.page! + 1)), 'next');
+    if (meta.page! > 1) link(withParam(path, base, 'page', String(meta.page! - 1)), 'prev');
   } else {
-    if (meta.nextCursor !== null)
-      link.set({ uri: withParams(path, params, { after: meta.nextCursor }), rel: 'next' });
+    if (meta.nextCursor !== null) link(withParam(path, base, 'after', encodeCursor(meta.nextCursor)), 'next');
     if (meta.prevCursor !== null)
-      link.set({ uri: withParams(path, params, { before: meta.prevCursor }), rel: 'prev' });
+      link(withParam(path, base, 'before', encodeCursor(meta.prevCursor)), 'prev');
   }
   return links.join(', ');
 }
