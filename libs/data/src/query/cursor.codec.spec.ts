@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CursorCodec, CursorRejected, MAX_CURSOR_LENGTH } from './cursor.codec.js';
 
@@ -10,6 +11,28 @@ describe('CursorCodec', () => {
     expect(cursor).toMatch(/^[\w-]+\.[\w-]+$/);
     expect(codec.decode('posts', '-publishedAt,-id', cursor, 2)).toEqual(values);
   });
+
+  it.each([
+    ['a 40-character secret', 'a-test-secret-of-at-least-32-characters!'],
+    ['a 64-byte secret (one SHA-256 block)', 'k'.repeat(64)],
+    ['a secret longer than a block (hashed first)', 'é'.repeat(50)],
+  ])(
+    'signs with HMAC-SHA256 of the resource, sort and payload, truncated to 16 bytes (%s)',
+    (_name, secret) => {
+      const cursor = new CursorCodec(secret).encode('posts', '-publishedAt,-id', values);
+      const [body, signature] = cursor.split('.') as [string, string];
+      const expected = createHmac('sha256', secret)
+        .update(`kwik-cursor\nposts\n-publishedAt,-id\n${body}`)
+        .digest()
+        .subarray(0, 16)
+        .toString('base64url');
+      expect(signature).toBe(expected);
+      // The keyed states are reused: a second cursor is signed as if it were the first.
+      const again = new CursorCodec(secret);
+      again.encode('comments', 'id', ['x']);
+      expect(again.encode('posts', '-publishedAt,-id', values)).toBe(cursor);
+    },
+  );
 
   const good = codec.encode('posts', '-publishedAt,-id', values);
   const [payload, signature] = good.split('.') as [string, string];
