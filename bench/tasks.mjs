@@ -55,6 +55,15 @@ const ALL_RUNNERS = {
     pair: 'bullmq',
   },
   bullmq: { label: 'raw BullMQ', script: 'bench/servers/tasks-bullmq.mjs', pair: 'bullmq' },
+  // Context, not a target: raw BullMQ with BullMQ's defaults, in a process with an AsyncLocalStorage
+  // active and nothing else changed — the ceiling, on Node 20, of any driver that restores a context
+  // around each job (issue 8 asks for it), whatever else it does.
+  bullmqAlsOnly: {
+    label: 'raw BullMQ + AsyncLocalStorage',
+    script: 'bench/servers/tasks-bullmq.mjs',
+    env: { ALS: '1' },
+    pair: 'bullmq',
+  },
   // Context, not a target: raw BullMQ doing what Kwik's driver asks of it (each job with attempts, a
   // backoff and its own id) in a process with an AsyncLocalStorage active, as every Kwik app has (its
   // request context; on Node 20 each promise then pays the async-hooks propagation).
@@ -71,6 +80,7 @@ const BASELINE = {
   pgboss: 'pgboss',
   kwikBullmq: 'bullmq',
   bullmq: 'bullmq',
+  bullmqAlsOnly: 'bullmq',
   bullmqAls: 'bullmq',
 };
 
@@ -176,7 +186,9 @@ console.log(
     'Worker of concurrency 50 on the same Redis, one connection for adds and one for the worker. CPU µs/job:\n' +
     "the runner process's own CPU (not PostgreSQL's or Redis's), higher ratio = cheaper. \"raw BullMQ, same job\n" +
     'options + AsyncLocalStorage" is context: BullMQ doing what Kwik asks of it (attempts, backoff, own ids) in a\n' +
-    "process with an active AsyncLocalStorage (Kwik's request context), which on Node 20 every promise pays for.",
+    "process with an active AsyncLocalStorage (Kwik's request context), which on Node 20 every promise pays for;\n" +
+    '"raw BullMQ + AsyncLocalStorage" is raw BullMQ with only the AsyncLocalStorage active: the most any driver\n' +
+    'that restores a context around each job can reach on Node 20.',
 );
 const targets = [];
 if (summary.kwik) {
@@ -208,6 +220,13 @@ if (summary.kwikBullmq) {
     target: 'reported',
     status: '-',
   });
+  if (summary.bullmqAlsOnly)
+    targets.push({
+      name: 'context: raw BullMQ + AsyncLocalStorage vs raw BullMQ, jobs/s (the Node 20 ceiling)',
+      figure: `${fmt(ratioOf('bullmqAlsOnly'), 2)}x`,
+      target: 'context',
+      status: '-',
+    });
 }
 printTargets(targets);
 writeJson(RESULTS_FILE, { date: new Date().toISOString(), jobs, rounds, pinning, summary, targets });
