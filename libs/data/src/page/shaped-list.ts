@@ -3,7 +3,8 @@ import type { CursorCodec } from '../query/cursor.codec.js';
 import { cursorScope, type ShapedQuery } from '../query/shaped-query.js';
 import { runPageQuery, type PageSqlCache } from '../sql/page-query.runner.js';
 import type { SqlFragment } from '../sql/keyset.js';
-import { keyColumns, ShapedSql } from '../sql/shaped-sql.js';
+import { fieldAlias, keyColumns, relationAlias, ShapedSql } from '../sql/shaped-sql.js';
+import type { ResolvedField } from '../shape/resolved-shape.js';
 
 type RawRow = Record<string, unknown>;
 
@@ -23,6 +24,17 @@ export interface ShapedPage<R = Record<string, unknown>> {
 
 /** Rows per query when a list is read whole (CSV export). */
 export const EXPORT_BATCH = 1000;
+
+/** A selected field as a result row holds it. */
+interface RowColumn {
+  readonly field: ResolvedField;
+  /** Its column (`f<i>`). */
+  readonly alias: string;
+  /** For a relation's field, the column of the relation's id (`r_<relation>`): null means no related row. */
+  readonly relationAlias: string | null;
+  /** Its name in the output: the path, or within the relation's object. */
+  readonly nestedName: string;
+}
 
 /**
  * A shaped list not yet run: return it from a controller method decorated by `@Shape()` and Kwik
@@ -46,6 +58,7 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
 
   /** The result column of each cursor key. */
   private readonly keyColumns: readonly string[];
+  private columns: readonly RowColumn[] | undefined;
 
   /** Runs the list: the rows of the requested page, the cursors around it, and the total when asked. */
   page(): Promise<ShapedPage> {
@@ -163,31 +176,34 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
     );
   }
 
+  /** How each selected field is read from a row: its column alias and, for a relation's field, where it nests. */
+  private columnsOf(): readonly RowColumn[] {
+    return (this.columns ??= this.query.fields.map((field, i) => ({
+      field,
+      alias: fieldAlias(i),
+      relationAlias: field.relation === null ? null : relationAlias(field.relation),
+      nestedName: field.relation === null ? field.path : field.path.slice(field.relation.length + 1),
+    })));
+  }
+
   private toObject(row: RawRow): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    this.query.fields.forEach((field, i) => {
-      const raw = row[`f${i}`] ?? null;
+    for (const { field, alias, relationAlias, nestedName } of this.columnsOf()) {
+      const raw = row[alias] ?? null;
       const value = field.read ? field.read(raw) : raw;
-      if (field.relation === null) {
-        out[field.path] = value;
-        return;
-      }
-      if (row[`r_${field.relation}`] == null) {
-        out[field.relation] = null;
-        return;
-      }
-      const nested = (out[field.relation] ??= {}) as Record<string, unknown>;
-      nested[field.path.slice(field.relation.length + 1)] = value;
-    });
+      if (field.relation === null) out[field.path] = value;
+      else if (row[relationAlias!] == null) out[field.relation] = null;
+      else ((out[field.relation] ??= {}) as Record<string, unknown>)[nestedName] = value;
+    }
     return out;
   }
 
   private toFlat(row: RawRow): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    this.query.fields.forEach((field, i) => {
-      const raw = row[`f${i}`] ?? null;
+    for (const { field, alias } of this.columnsOf()) {
+      const raw = row[alias] ?? null;
       out[field.path] = field.read ? field.read(raw) : raw;
-    });
+    }
     return out;
   }
 }

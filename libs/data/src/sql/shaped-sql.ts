@@ -9,6 +9,24 @@ const TEXT_KEY_KINDS = new Set(['timestamp', 'date', 'number', 'bigint']);
 /** Kinds whose driver value is exact, so a selected field's column can serve as its cursor key. */
 const EXACT_KINDS = new Set(['uuid', 'text', 'enum', 'integer', 'boolean']);
 
+const FIELD_ALIASES: string[] = [];
+const RELATION_ALIASES = new Map<string, string>();
+
+/** The result column of the `i`-th selected field: `f<i>` (one string per index, made once). */
+export function fieldAlias(i: number): string {
+  return (FIELD_ALIASES[i] ??= `f${i}`);
+}
+
+/** The result column holding a joined relation's id: `r_<relation>` (made once per relation name). */
+export function relationAlias(relation: string): string {
+  let alias = RELATION_ALIASES.get(relation);
+  if (alias === undefined) {
+    alias = `r_${relation}`;
+    if (RELATION_ALIASES.size < 10_000) RELATION_ALIASES.set(relation, alias);
+  }
+  return alias;
+}
+
 /**
  * The result column each cursor key is read from: the selected field's `f<i>` when it holds the
  * exact value, else its own `k<i>` column.
@@ -16,7 +34,7 @@ const EXACT_KINDS = new Set(['uuid', 'text', 'enum', 'integer', 'boolean']);
 export function keyColumns(query: ShapedQuery): string[] {
   return query.keys.map((k, i) => {
     const at = EXACT_KINDS.has(k.field.kind) && !k.field.isArray ? query.fields.indexOf(k.field) : -1;
-    return at >= 0 ? `f${at}` : `k${i}`;
+    return at >= 0 ? fieldAlias(at) : `k${i}`;
   });
 }
 
@@ -112,11 +130,11 @@ export class ShapedSql<T extends ObjectLiteral> {
 
   /** `[expression, alias]` of every selected column: fields `f0..`, relation ids `r_<relation>`, keys `k0..`. */
   private selection(): [string, string][] {
-    const columns: [string, string][] = this.query.fields.map((f, i) => [this.output(f), `f${i}`]);
+    const columns: [string, string][] = this.query.fields.map((f, i) => [this.output(f), fieldAlias(i)]);
     for (const relation of this.selectedRelations())
       columns.push([
         this.expr({ ...this.query.shape.primary, relation, path: `${relation}.id` }),
-        `r_${relation}`,
+        relationAlias(relation),
       ]);
     const keyed = keyColumns(this.query);
     this.query.keys.forEach((k, i) => {
