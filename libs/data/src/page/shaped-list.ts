@@ -31,7 +31,7 @@ interface RowColumn {
   /** Its column (`f<i>`). */
   readonly alias: string;
   /** For a relation's field, the column of the relation's id (`r_<relation>`): null means no related row. */
-  readonly relationAlias: string | null;
+  readonly relationColumn: string | null;
   /** Its name in the output: the path, or within the relation's object. */
   readonly nestedName: string;
 }
@@ -181,18 +181,18 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
     return (this.columns ??= this.query.fields.map((field, i) => ({
       field,
       alias: fieldAlias(i),
-      relationAlias: field.relation === null ? null : relationAlias(field.relation),
+      relationColumn: field.relation === null ? null : relationAlias(field.relation),
       nestedName: field.relation === null ? field.path : field.path.slice(field.relation.length + 1),
     })));
   }
 
   private toObject(row: RawRow): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const { field, alias, relationAlias, nestedName } of this.columnsOf()) {
+    for (const { field, alias, relationColumn, nestedName } of this.columnsOf()) {
       const raw = row[alias] ?? null;
       const value = field.read ? field.read(raw) : raw;
       if (field.relation === null) out[field.path] = value;
-      else if (row[relationAlias!] == null) out[field.relation] = null;
+      else if (row[relationColumn!] == null) out[field.relation] = null;
       else ((out[field.relation] ??= {}) as Record<string, unknown>)[nestedName] = value;
     }
     return out;

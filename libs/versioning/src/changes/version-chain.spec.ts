@@ -194,7 +194,7 @@ describe('VersionChain', () => {
   });
 
   it('returns what needs no migration as it is: the same page, no query, the same Link header', () => {
-    const chain = new VersionChain(['1', '2'], [V2]);
+    const v2Only = new VersionChain(['1', '2'], [V2]);
     // A list whose selected fields no change touches: the caller keeps the serializer compiled for it.
     const page = {
       data: [
@@ -203,12 +203,12 @@ describe('VersionChain', () => {
       ],
       meta: { limit: 2 },
     };
-    expect(chain.migrateResponse(page, ctx('1', '/posts'))).toBe(page);
+    expect(v2Only.migrateResponse(page, ctx('1', '/posts'))).toBe(page);
     const item = { id: 'p1', title: 'A' };
-    expect(chain.migrateResponse(item, ctx('1', '/posts/:id'))).toBe(item);
+    expect(v2Only.migrateResponse(item, ctx('1', '/posts/:id'))).toBe(item);
     // One changed item copies the list and the page, and only that item.
     const mixed = { data: [page.data[0], { id: 'p3', content: 'T' }], meta: page.meta };
-    const migrated = chain.migrateResponse(mixed, ctx('1', '/posts')) as typeof mixed;
+    const migrated = v2Only.migrateResponse(mixed, ctx('1', '/posts')) as typeof mixed;
     expect(migrated).not.toBe(mixed);
     expect(migrated.data[0]).toBe(mixed.data[0]);
     expect(migrated.data[1]).toEqual({ id: 'p3', body: 'T' });
@@ -216,22 +216,22 @@ describe('VersionChain', () => {
     expect(mixed.data[1]).toEqual({ id: 'p3', content: 'T' });
 
     expect(
-      chain.migrateQuery(
+      v2Only.migrateQuery(
         { fields: 'id,title', sort: '-id', 'filter[title]': 'content', limit: '2' },
         '1',
         '/posts',
       ),
     ).toBeUndefined();
     // A later-only name is still refused, and a renamed one still renamed, wherever it appears.
-    expect(() => chain.migrateQuery({ fields: 'id,excerpt' }, '1', '/posts')).toThrow(/excerpt/);
-    expect(() => chain.migrateQuery({ 'filter[content][eq]': 'x' }, '1', '/posts')).toThrow(/content/);
-    expect(chain.migrateQuery({ sort: ['id', '-body'] }, '1', '/posts')).toEqual({
+    expect(() => v2Only.migrateQuery({ fields: 'id,excerpt' }, '1', '/posts')).toThrow(/excerpt/);
+    expect(() => v2Only.migrateQuery({ 'filter[content][eq]': 'x' }, '1', '/posts')).toThrow(/content/);
+    expect(v2Only.migrateQuery({ sort: ['id', '-body'] }, '1', '/posts')).toEqual({
       sort: ['id', '-content'],
     });
 
     const link = '</posts?limit=2&fields=id%2Ctitle&after=abc>; rel="next"';
-    expect(chain.migrateLinkHeader(link, '1', '/posts')).toBe(link);
-    expect(chain.migrateLinkHeader('</posts?filter%5Bcontent%5D=x>; rel="first"', '1', '/posts')).toBe(
+    expect(v2Only.migrateLinkHeader(link, '1', '/posts')).toBe(link);
+    expect(v2Only.migrateLinkHeader('</posts?filter%5Bcontent%5D=x>; rel="first"', '1', '/posts')).toBe(
       '</posts?filter[body]=x>; rel="first"',
     );
   });
