@@ -12,6 +12,7 @@ export { environmentWith } from './config/env-file.js';
 export { EnvBoolean, EnvNumber } from './config/env-transforms.js';
 
 export { RequestContext } from './context/request-context.js';
+export { AsyncSlot } from './context/async-slot.js';
 export { contextStoreOf, type ContextLogFields } from './context/context.keys.js';
 export { ContextStore } from './context/context-store.js';
 export type { KwikPrincipal, KwikTenantRef, RequestContextSnapshot } from './context/context.types.js';

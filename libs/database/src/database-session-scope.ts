@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+import { AsyncSlot } from '@kwik/core';
 import { DatabaseError, DatabaseErrorCode } from './database.errors.js';
 
 /**
@@ -62,7 +62,7 @@ export type DatabaseSessionProvider = () => DatabaseSessionSettings | undefined;
 @Injectable()
 export class DatabaseSessionScope {
   private provider: DatabaseSessionProvider | undefined;
-  private readonly unscoped = new AsyncLocalStorage<true>();
+  private readonly unscoped = new AsyncSlot<true>('unscoped database session');
 
   /**
    * Registers the provider. There is one per application: a second call throws
@@ -81,7 +81,7 @@ export class DatabaseSessionScope {
   /** The settings of the current call chain: `undefined` without a provider and inside {@link runUnscoped}. */
   current(): DatabaseSessionSettings | undefined {
     const provider = this.provider;
-    if (provider === undefined || this.unscoped.getStore() === true) return undefined;
+    if (provider === undefined || this.unscoped.get() === true) return undefined;
     return provider();
   }
 

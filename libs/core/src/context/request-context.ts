@@ -1,13 +1,13 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { KwikError } from '../errors/kwik.error.js';
+import { AsyncSlot } from './async-slot.js';
 import type { ContextLogFields } from './context.keys.js';
 import { ContextStore } from './context-store.js';
 import type { KwikPrincipal, KwikTenantRef, RequestContextSnapshot } from './context.types.js';
 
 /**
- * The one framework-owned request context, on Node's AsyncLocalStorage.
+ * The one framework-owned request context, on Node's AsyncLocalStorage (an {@link AsyncSlot}).
  *
  * Every Kwik library reads and writes request-scoped facts here: core writes the request id
  * and ip, auth the principal, tenancy the tenant, versioning the API version. Guards and
@@ -23,36 +23,36 @@ import type { KwikPrincipal, KwikTenantRef, RequestContextSnapshot } from './con
  */
 @Injectable()
 export class RequestContext {
-  private readonly storage = new AsyncLocalStorage<ContextStore>();
+  private readonly storage = new AsyncSlot<ContextStore>('request context');
 
   /** True while code runs inside a context (a request, or `run()`). */
   get active(): boolean {
-    return this.storage.getStore() !== undefined;
+    return this.storage.get() !== undefined;
   }
 
   get requestId(): string | undefined {
-    return this.storage.getStore()?.requestId;
+    return this.storage.get()?.requestId;
   }
 
   get ip(): string | undefined {
-    return this.storage.getStore()?.ip;
+    return this.storage.get()?.ip;
   }
 
   get principal(): KwikPrincipal | undefined {
-    return this.storage.getStore()?.principal;
+    return this.storage.get()?.principal;
   }
 
   get tenant(): KwikTenantRef | undefined {
-    return this.storage.getStore()?.tenant;
+    return this.storage.get()?.tenant;
   }
 
   get apiVersion(): string | undefined {
-    return this.storage.getStore()?.apiVersion;
+    return this.storage.get()?.apiVersion;
   }
 
   /** The background job this context runs (inside a `@Task()` handler), else undefined. */
   get jobId(): string | undefined {
-    return this.storage.getStore()?.jobId;
+    return this.storage.get()?.jobId;
   }
 
   setPrincipal(principal: KwikPrincipal | undefined): void {
@@ -69,7 +69,7 @@ export class RequestContext {
 
   /** Reads a library's own value (use a `kwik:<lib>:<key>` key). */
   get<T>(key: string): T | undefined {
-    return this.storage.getStore()?.extras.get(key) as T | undefined;
+    return this.storage.get()?.extras.get(key) as T | undefined;
   }
 
   /** Stores a library's own value (use a `kwik:<lib>:<key>` key). */
@@ -79,12 +79,12 @@ export class RequestContext {
 
   /** `requestId`, `userId`, `tenantId`, `ip`, `apiVersion`, `jobId` as they stand now (what every log line carries). */
   logFields(): ContextLogFields {
-    return this.storage.getStore()?.logFields() ?? {};
+    return this.storage.get()?.logFields() ?? {};
   }
 
   /** A plain copy of the current context, to restore later with {@link run}. */
   capture(): RequestContextSnapshot {
-    const store = this.storage.getStore();
+    const store = this.storage.get();
     if (!store) return {};
     return {
       requestId: store.requestId,
@@ -117,7 +117,7 @@ export class RequestContext {
   }
 
   private current(operation: string): ContextStore {
-    const store = this.storage.getStore();
+    const store = this.storage.get();
     if (!store) {
       throw new KwikError(
         'KWIK_CONTEXT_INACTIVE',

@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+import { AsyncSlot } from '@kwik/core';
 import type { EntityManager } from 'typeorm';
 import type { TransactionIsolation } from '../transaction.manager.js';
 
@@ -12,17 +12,17 @@ export interface ActiveTransaction {
 }
 
 /**
- * Which transaction the current async call chain is in. An AsyncLocalStorage of its own (not the
- * request context): `run()` scopes the transaction to the callback's call tree, so two transactions
+ * Which transaction the current async call chain is in. A slot of its own (not the request
+ * context): `run()` scopes the transaction to the callback's call tree, so two transactions
  * started side by side in one request never see each other's EntityManager.
  */
 @Injectable()
 export class TransactionScope {
-  private readonly storage = new AsyncLocalStorage<ActiveTransaction>();
+  private readonly storage = new AsyncSlot<ActiveTransaction>('transaction');
 
   /** The live transaction of this call chain; `undefined` outside one or once it has ended. */
   current(): ActiveTransaction | undefined {
-    const tx = this.storage.getStore();
+    const tx = this.storage.get();
     const runner = tx?.manager.queryRunner;
     return runner && !runner.isReleased && runner.isTransactionActive ? tx : undefined;
   }
