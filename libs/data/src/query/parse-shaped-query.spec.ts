@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProblemException } from '@kwik/core';
 import { testField } from '../shape/resolved-field.fixture.js';
-import type { ResolvedShape } from '../shape/resolved-shape.js';
+import { RANK_FIELD, type ResolvedShape } from '../shape/resolved-shape.js';
 import type { FilterOperator } from '../shape/shape.types.js';
 import { CursorCodec } from './cursor.codec.js';
 import { parseShapedQuery } from './parse-shaped-query.js';
@@ -180,5 +180,51 @@ describe('parseShapedQuery: refused input (400, naming the parameter and what is
   it('refuses a query with too many parameters', () => {
     const query = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`p${i}`, '1']));
     expect(problemsOf(query)[0]).toMatchObject({ field: 'query', message: /at most 64/ });
+  });
+});
+
+describe('parseShapedQuery: remembered sort and fields values', () => {
+  it('hands out one immutable key and field list per value of a shape, and keeps refusing bad ones', () => {
+    const s = testShape();
+    const a = parseShapedQuery(s, { sort: 'views,-title', fields: 'id,views' }, codec);
+    const b = parseShapedQuery(s, { sort: 'views,-title', fields: 'id,views', limit: '5' }, codec);
+    expect(b.keys).toBe(a.keys);
+    expect(b.fields).toBe(a.fields);
+    expect(a.keys.map((k) => `${k.descending ? '-' : ''}${k.field.path}`)).toEqual([
+      'views',
+      '-title',
+      '-id',
+    ]);
+    expect(parseShapedQuery(s, {}, codec).keys).toBe(parseShapedQuery(s, {}, codec).keys);
+    // Another shape does not see this one's lists.
+    expect(parseShapedQuery(testShape(), { sort: 'views,-title' }, codec).keys).not.toBe(a.keys);
+    // A refused value is refused every time, with the same problem.
+    for (let i = 0; i < 2; i++) {
+      expect(problemsOf({ sort: 'nope' }, s)).toEqual([
+        expect.objectContaining({
+          field: 'sort',
+          message: expect.stringMatching(
+            /"nope" is not sortable; sortable fields: views, publishedAt, title/,
+          ),
+        }),
+      ]);
+      expect(problemsOf({ fields: 'id,secret' }, s)[0]).toMatchObject({
+        field: 'fields',
+        message: /"secret" is not selectable/,
+      });
+    }
+    // A search without a sort still ranks first, whatever was remembered for no sort.
+    const searchShape = testShape({ search: { fields: [], config: 'english' } });
+    parseShapedQuery(searchShape, {}, codec);
+    expect(parseShapedQuery(searchShape, { q: 'words' }, codec).keys[0]!.field).toBe(RANK_FIELD);
+  });
+
+  it('keeps the parameters as received for the Link header', () => {
+    const raw = { 'filter[status]': 'published', fields: 'id,title', after: undefined as never };
+    delete (raw as Record<string, unknown>).after;
+    expect(parseShapedQuery(shape, raw, codec).params).toEqual({
+      'filter[status]': 'published',
+      fields: 'id,title',
+    });
   });
 });

@@ -13,6 +13,42 @@ const PAGE_PATTERN = /^[1-9]\d{0,6}$/;
 
 type RawQuery = Readonly<Record<string, unknown>>;
 
+const KNOWN_PARAMS = new Set(['sort', 'fields', 'limit', 'after', 'before', 'count', 'page', 'q', 'format']);
+
+/** Most distinct `sort` / `fields` values remembered per shape (a list sees a handful). */
+const MEMO_LIMIT = 256;
+
+/**
+ * Valid `sort` and `fields` values of a shape already parsed, by their raw text: the same few
+ * values come back on every request of a list, and their parsed form is immutable.
+ */
+interface ParseMemo {
+  readonly keys: Map<string | undefined, readonly SortKey[]>;
+  readonly fields: Map<string | undefined, readonly ResolvedField[]>;
+}
+const memos = new WeakMap<ResolvedShape, ParseMemo>();
+
+function memoOf(shape: ResolvedShape): ParseMemo {
+  let memo = memos.get(shape);
+  if (memo === undefined) memos.set(shape, (memo = { keys: new Map(), fields: new Map() }));
+  return memo;
+}
+
+/** `get` of `memo`, else `parse()` — remembered when it added no problem. */
+function memoized<T>(
+  memo: Map<string | undefined, T>,
+  raw: string | undefined,
+  problems: Problems,
+  parse: () => T,
+): T {
+  const hit = memo.get(raw);
+  if (hit !== undefined) return hit;
+  const before = problems.list.length;
+  const value = parse();
+  if (problems.list.length === before && memo.size < MEMO_LIMIT) memo.set(raw, value);
+  return value;
+}
+
 /** Collects the problems of one query; every parameter is checked before the 400 is thrown. */
 class Problems {
   readonly list: ProblemFieldError[] = [];
@@ -113,13 +149,13 @@ function parseOperand(
 function parseSort(shape: ResolvedShape, raw: string | undefined, problems: Problems): SortKey[] {
   if (raw === undefined) return [...shape.defaultSort];
   const keys: SortKey[] = [];
-  const allowed = `sortable fields: ${listOf(shape.sortable.keys())} (prefix - for descending)`;
+  const allowed = () => `sortable fields: ${listOf(shape.sortable.keys())} (prefix - for descending)`;
   for (const token of raw.split(',')) {
     const descending = token.startsWith('-');
     const path = descending ? token.slice(1) : token;
     const field = shape.sortable.get(path);
     if (!field) {
-      problems.add('sort', `"${token}" is not sortable; ${allowed}`);
+      problems.add('sort', `"${token}" is not sortable; ${allowed()}`);
       return [];
     }
     if (keys.some((k) => k.field.path === path)) {
@@ -168,12 +204,12 @@ export function parseShapedQuery(shape: ResolvedShape, raw: RawQuery, codec: Cur
   const params = single(raw, problems);
   const filters: FilterClause[] = [];
   const seen = new Set<string>();
-  const known = new Set(['sort', 'fields', 'limit', 'after', 'before', 'count', 'page', 'q', 'format']);
+  const memo = memoOf(shape);
   for (const [key, value] of params) {
     if (key.startsWith('filter')) {
       const clause = parseFilter(shape, key, value, seen, problems);
       if (clause) filters.push(clause);
-    } else if (!known.has(key)) {
+    } else if (!KNOWN_PARAMS.has(key)) {
       problems.add(
         key,
         `is not a parameter of this list; use filter[field], sort, fields, limit, after, before, count${shape.offset ? ', page' : ''}${shape.search ? ', q' : ''}, format`,
@@ -181,14 +217,13 @@ export function parseShapedQuery(shape: ResolvedShape, raw: RawQuery, codec: Cur
     }
   }
   // A search without an explicit sort lists the most relevant rows first.
-  const sort =
-    params.get('q') !== undefined && params.get('sort') === undefined && shape.search
-      ? [{ field: RANK_FIELD, descending: true }]
-      : parseSort(shape, params.get('sort'), problems);
-  const keys = sort.some((k) => k.field === shape.primary)
-    ? sort
-    : [...sort, { field: shape.primary, descending: sort.at(-1)?.descending ?? false }];
-  const fields = parseFields(shape, params.get('fields'), problems);
+  const rawSort = params.get('sort');
+  const keys =
+    params.get('q') !== undefined && rawSort === undefined && shape.search
+      ? withPrimary(shape, [{ field: RANK_FIELD, descending: true }])
+      : memoized(memo.keys, rawSort, problems, () => withPrimary(shape, parseSort(shape, rawSort, problems)));
+  const rawFields = params.get('fields');
+  const fields = memoized(memo.fields, rawFields, problems, () => parseFields(shape, rawFields, problems));
   const limit = parseLimit(shape, params.get('limit'), problems);
 
   const count = params.get('count');
@@ -249,8 +284,16 @@ export function parseShapedQuery(shape: ResolvedShape, raw: RawQuery, codec: Cur
     count: count === 'true',
     ...(search !== undefined ? { search } : {}),
     format: format as 'json' | 'csv',
-    params: Object.fromEntries(params),
+    // No problem means every parameter was one string: the raw object is that record already.
+    params: raw as Readonly<Record<string, string>>,
   };
+}
+
+/** The sort keys with the primary key appended as the last tie-breaker (a total order). */
+function withPrimary(shape: ResolvedShape, sort: readonly SortKey[]): readonly SortKey[] {
+  return sort.some((k) => k.field === shape.primary)
+    ? sort
+    : [...sort, { field: shape.primary, descending: sort.at(-1)?.descending ?? false }];
 }
 
 function detailOf(errors: ProblemFieldError[]): string {

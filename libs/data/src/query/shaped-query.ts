@@ -33,8 +33,16 @@ export interface ShapedQuery {
 
 /** The canonical text of a key list, bound into cursors: `-publishedAt,-id`. */
 export function sortSpec(keys: readonly SortKey[]): string {
-  return keys.map((k) => `${k.descending ? '-' : ''}${k.field.path}`).join(',');
+  let spec = specs.get(keys);
+  if (spec === undefined) {
+    spec = keys.map((k) => `${k.descending ? '-' : ''}${k.field.path}`).join(',');
+    specs.set(keys, spec);
+  }
+  return spec;
 }
+
+/** Specs of key lists already rendered: parsing hands the same immutable list out per sort value. */
+const specs = new WeakMap<readonly SortKey[], string>();
 
 /**
  * What a cursor is bound to besides the resource: the sort, and for a relevance-ordered search
