@@ -46,6 +46,7 @@ function flight(): Flight {
 /** How long a settled flight answers the lookups that started before it settled. */
 const FLIGHT_LINGER_MS = 1000;
 const NO_VERSIONS: TagVersions = Object.freeze({});
+const NO_TAGS: readonly string[] = Object.freeze([]);
 
 const REFRESH_HEADER = 'x-kwik-cache-refresh';
 
@@ -140,6 +141,14 @@ export class HttpCache implements OnModuleInit {
   }
 
   private preHandler(plan: RoutePlan, request: FastifyRequest, reply: FastifyReply, done: Done): void {
+    if (!this.cache.options.enabled) {
+      // `enabled: false`: answered by the handler, decided without a key, a lookup or a promise
+      // (a bypass is never stored, so it needs neither key nor tags).
+      if (!this.cacheableCaller(plan)) return done();
+      this.cache.stats.record(plan.name, 'bypass');
+      this.states.set(request, this.stateFor(plan, '', NO_TAGS, NO_VERSIONS, 'BYPASS'));
+      return done();
+    }
     const key = this.keyOf(plan, request);
     if (key === undefined) return done();
     let tags: readonly string[];
@@ -147,12 +156,6 @@ export class HttpCache implements OnModuleInit {
       tags = tagsOf(plan.options.tags, [request]);
     } catch (error) {
       return done(error as Error);
-    }
-    if (!this.cache.options.enabled) {
-      // `enabled: false`: answered by the handler, decided without a lookup or a promise.
-      this.cache.stats.record(plan.name, 'bypass');
-      this.states.set(request, this.stateFor(plan, key, tags, NO_VERSIONS, 'BYPASS'));
-      return done();
     }
     this.lookupAndServe(plan, key, tags, request, reply).then(
       (served) => (served ? undefined : done()),
@@ -334,22 +337,29 @@ export class HttpCache implements OnModuleInit {
    * The key of this request, or `undefined` when it must not be cached: a caller with a principal
    * on a route that varies on neither user nor tenant and is not `shared`.
    */
+  /**
+   * A caller with credentials is only cached where the key says whose response it is: the user,
+   * the tenant (when there is one), or `shared`. False (warned once per route) otherwise.
+   */
+  private cacheableCaller(plan: RoutePlan): boolean {
+    const options = plan.options;
+    if (this.context.principal === undefined) return true;
+    if (options.shared || options.varyUser || (options.varyTenant && this.context.tenant !== undefined))
+      return true;
+    this.warnOnce(
+      plan,
+      options.varyTenant
+        ? `${plan.name} varies on the tenant, but this request with credentials has none: it is not cached.`
+        : `${plan.name} was called with credentials but its @Cache() varies on neither user nor tenant and is not shared: such requests are not cached.`,
+    );
+    return false;
+  }
+
   private keyOf(plan: RoutePlan, request: FastifyRequest): string | undefined {
+    if (!this.cacheableCaller(plan)) return undefined;
     const options = plan.options;
     const principal = this.context.principal;
     const tenant = this.context.tenant;
-    // A caller with credentials is only cached where the key says whose response it is: the
-    // user, the tenant (when there is one), or `shared`.
-    const identified = options.shared || options.varyUser || (options.varyTenant && tenant !== undefined);
-    if (principal && !identified) {
-      this.warnOnce(
-        plan,
-        options.varyTenant
-          ? `${plan.name} varies on the tenant, but this request with credentials has none: it is not cached.`
-          : `${plan.name} was called with credentials but its @Cache() varies on neither user nor tenant and is not shared: such requests are not cached.`,
-      );
-      return undefined;
-    }
     let key = `r:${plan.keyName}|${request.url}|${encodeURIComponent(request.headers.accept ?? '')}`;
     // The tenant is part of every key, even of shared routes: one tenant's data never reaches another.
     if (tenant) key += `|t:${tenant.id}`;
