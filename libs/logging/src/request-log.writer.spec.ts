@@ -1,6 +1,7 @@
 import { pino, stdTimeFunctions } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { RequestLogWriter } from './request-log.writer.js';
+import * as fc from 'fast-check';
+import { isoTime, RequestLogWriter } from './request-log.writer.js';
 
 function capture() {
   const lines: string[] = [];
@@ -99,5 +100,28 @@ describe('RequestLogWriter', () => {
     });
     expect(JSON.parse(out.lines[0]!)).not.toHaveProperty('userId');
     expect(out.lines[0]!.startsWith('{"level":"info","time":"')).toBe(true);
+  });
+});
+
+describe('isoTime', () => {
+  it.each([0, 59_999, 60_000, 1_764_806_399_999, 1_764_806_400_000, 951_782_400_000, 253_402_300_799_999])(
+    'writes %i as toISOString does',
+    (ms) => expect(isoTime(ms, { start: Number.NaN, prefix: '' })).toBe(new Date(ms).toISOString()),
+  );
+
+  it('agrees with toISOString on any time, sharing one minute cache across calls in any order (property)', () => {
+    const minute = { start: Number.NaN, prefix: '' };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -62_198_755_200_000, max: 8_640_000_000_000_000 }),
+        fc.integer({ min: 0, max: 120_000 }),
+        (ms, step) => {
+          expect(isoTime(ms, minute)).toBe(new Date(ms).toISOString());
+          if (ms + step <= 8_640_000_000_000_000)
+            expect(isoTime(ms + step, minute)).toBe(new Date(ms + step).toISOString());
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });

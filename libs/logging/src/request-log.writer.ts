@@ -7,6 +7,24 @@ function quote(value: string): string {
   return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
+/**
+ * `new Date(ms).toISOString()` for times from 1970 to 9999: the `YYYY-MM-DDTHH:MM:` part is made by
+ * `toISOString()` once per minute (kept in `minute`), seconds and milliseconds by hand — about 10x
+ * cheaper than a Date per line. Other times go through `toISOString()`.
+ */
+export function isoTime(ms: number, minute: { start: number; prefix: string }): string {
+  if (!(ms >= 0 && ms < 253402300800000)) return new Date(ms).toISOString();
+  const inMinute = ms % 60_000;
+  const start = ms - inMinute;
+  if (start !== minute.start) {
+    minute.start = start;
+    minute.prefix = new Date(start).toISOString().slice(0, 17);
+  }
+  const seconds = Math.floor(inMinute / 1000);
+  const millis = inMinute % 1000;
+  return `${minute.prefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+}
+
 /** The fields of the completion line, in the order they are written. */
 export interface CompletionFields {
   requestId: string;
@@ -30,6 +48,7 @@ export class RequestLogWriter {
   private readonly basePrefix: string;
   private lastMs = 0;
   private lastIso = '';
+  private readonly minute = { start: Number.NaN, prefix: '' };
 
   constructor(
     private readonly root: PinoInstance,
@@ -57,7 +76,7 @@ export class RequestLogWriter {
     const now = Date.now();
     if (now !== this.lastMs) {
       this.lastMs = now;
-      this.lastIso = new Date(now).toISOString();
+      this.lastIso = isoTime(now, this.minute);
     }
     return this.lastIso;
   }

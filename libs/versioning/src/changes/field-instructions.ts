@@ -194,6 +194,8 @@ interface FlatPlan {
   readonly convert: ReadonlyMap<string, (value: unknown, resource: JsonObject) => unknown>;
   /** Keys added when missing, with their default (a value or a function of the resource). */
   readonly defaults: readonly (readonly [string, unknown])[];
+  /** The keys of `keys` and `convert`: a resource holding none of them (and every default) is left as it is. */
+  readonly present: readonly string[];
 }
 
 const flatPlans = new WeakMap<
@@ -214,7 +216,7 @@ function flatPlan(instructions: readonly FieldInstruction[], direction: 'up' | '
   const convert = new Map<string, (value: unknown, resource: JsonObject) => unknown>();
   const defaults: [string, unknown][] = [];
   const touched = new Set<string>();
-  let plan: FlatPlan | null = { keys, convert, defaults };
+  let plan: FlatPlan | null = { keys, convert, defaults, present: [] };
   const claim = (...names: string[]) => {
     for (const n of names) {
       if (n.includes('.') || touched.has(n)) plan = null;
@@ -245,6 +247,7 @@ function flatPlan(instructions: readonly FieldInstruction[], direction: 'up' | '
         break;
     }
   }
+  if (plan) plan = { keys, convert, defaults, present: [...keys.keys(), ...convert.keys()] };
   cached[direction] = plan;
   return plan;
 }
@@ -253,9 +256,9 @@ function applyFlat(resource: JsonObject, plan: FlatPlan): JsonObject {
   const source = plainObject(resource) as JsonObject;
   if (typeof source !== 'object' || source === null) return source;
   let hit = false;
-  for (const key of plan.keys.keys()) if (key in source) hit = true;
-  for (const key of plan.convert.keys()) if (key in source) hit = true;
-  for (const [key] of plan.defaults) if (!(key in source)) hit = true;
+  const present = plan.present;
+  for (let i = 0; i < present.length && !hit; i++) hit = present[i]! in source;
+  for (let i = 0; i < plan.defaults.length && !hit; i++) hit = !(plan.defaults[i]![0] in source);
   if (!hit) return source;
   const out: JsonObject = {};
   for (const key of Object.keys(source)) {
