@@ -116,9 +116,9 @@ describe('isoTime', () => {
         fc.integer({ min: -62_198_755_200_000, max: 8_640_000_000_000_000 }),
         fc.integer({ min: 0, max: 120_000 }),
         (ms, step) => {
+          const later = Math.min(ms + step, 8_640_000_000_000_000);
           expect(isoTime(ms, minute)).toBe(new Date(ms).toISOString());
-          if (ms + step <= 8_640_000_000_000_000)
-            expect(isoTime(ms + step, minute)).toBe(new Date(ms + step).toISOString());
+          expect(isoTime(later, minute)).toBe(new Date(later).toISOString());
         },
       ),
       { numRuns: 3000 },

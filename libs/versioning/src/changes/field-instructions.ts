@@ -257,8 +257,11 @@ function applyFlat(resource: JsonObject, plan: FlatPlan): JsonObject {
   if (typeof source !== 'object' || source === null) return source;
   let hit = false;
   const present = plan.present;
-  for (let i = 0; i < present.length && !hit; i++) hit = present[i]! in source;
-  for (let i = 0; i < plan.defaults.length && !hit; i++) hit = !(plan.defaults[i]![0] in source);
+  for (let i = 0; i < present.length && !hit; i++) hit = (present[i] as string) in source;
+  for (let i = 0; i < plan.defaults.length && !hit; i++) {
+    const [key] = plan.defaults[i]!;
+    hit = !(key in source);
+  }
   if (!hit) return source;
   const out: JsonObject = {};
   for (const key of Object.keys(source)) {
