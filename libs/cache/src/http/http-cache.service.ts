@@ -334,10 +334,6 @@ export class HttpCache implements OnModuleInit {
   }
 
   /**
-   * The key of this request, or `undefined` when it must not be cached: a caller with a principal
-   * on a route that varies on neither user nor tenant and is not `shared`.
-   */
-  /**
    * A caller with credentials is only cached where the key says whose response it is: the user,
    * the tenant (when there is one), or `shared`. False (warned once per route) otherwise.
    */
@@ -355,6 +351,10 @@ export class HttpCache implements OnModuleInit {
     return false;
   }
 
+  /**
+   * The key of this request, or `undefined` when it must not be cached: a caller with a principal
+   * on a route that varies on neither user nor tenant and is not `shared`.
+   */
   private keyOf(plan: RoutePlan, request: FastifyRequest): string | undefined {
     if (!this.cacheableCaller(plan)) return undefined;
     const options = plan.options;
