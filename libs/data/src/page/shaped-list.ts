@@ -25,40 +25,56 @@ export interface ShapedPage<R = Record<string, unknown>> {
 /** Rows per query when a list is read whole (CSV export). */
 export const EXPORT_BATCH = 1000;
 
-/** A selected field as a result row holds it. */
+/** A selected field as a result row holds it (CSV rows). */
 interface RowColumn {
   readonly field: ResolvedField;
   /** Its column (`f<i>`). */
   readonly alias: string;
-  /** For a relation's field, the column of the relation's id (`r_<relation>`): null means no related row. */
-  readonly relationColumn: string | null;
-  /** Its name in the output: the path, or within the relation's object. */
-  readonly nestedName: string;
 }
 
 type RowReader = (row: RawRow) => Record<string, unknown>;
 
-/** Row readers by selected-field list (parsing hands out one immutable list per `fields` value); null: none. */
-const readers = new WeakMap<readonly ResolvedField[], RowReader | null>();
+/** Row readers by selected-field list (parsing hands out one immutable list per `fields` value). */
+const readers = new WeakMap<readonly ResolvedField[], RowReader>();
+
+/** A property name in an object literal: `__proto__` computed, so it is an own property as well. */
+const propertyName = (name: string): string =>
+  name === '__proto__' ? '["__proto__"]' : JSON.stringify(name);
 
 /**
- * A function building the output object of a row of top-level fields in one object literal (a
- * fixed shape for V8, no keyed store per field), or null when a field nests under a relation.
- * Property names are JSON-quoted declared paths and column aliases, never request input.
+ * The function building a page's row object: one object literal (a fixed shape for V8, no keyed
+ * store per field), compiled once per field selection. A relation's fields nest under its name,
+ * or the relation is null when the row has no related row (`r_<relation>` is null). Property
+ * names are declared paths and column aliases, JSON-quoted, never request input.
  */
-function rowReader(fields: readonly ResolvedField[]): RowReader | null {
+function rowReader(fields: readonly ResolvedField[]): RowReader {
   let reader = readers.get(fields);
   if (reader !== undefined) return reader;
-  reader = null;
-  if (fields.every((f) => f.relation === null && f.path !== '__proto__')) {
-    const props = fields.map((f, i) => {
-      const cell = `row[${JSON.stringify(fieldAlias(i))}] ?? null`;
-      return `${JSON.stringify(f.path)}: ${f.read ? `reads[${i}](${cell})` : cell}`;
-    });
-    reader = new Function('reads', `return (row) => ({ ${props.join(', ')} });`)(
-      fields.map((f) => f.read),
-    ) as RowReader;
-  }
+  // Top-level properties in field order; a relation sits where its first field is.
+  const props: (string | { relation: string })[] = [];
+  const nested = new Map<string, string[]>();
+  fields.forEach((f, i) => {
+    const cell = `row[${JSON.stringify(fieldAlias(i))}] ?? null`;
+    const value = f.read ? `reads[${i}](${cell})` : cell;
+    if (f.relation === null) {
+      props.push(`${propertyName(f.path)}: ${value}`);
+      return;
+    }
+    let inner = nested.get(f.relation);
+    if (inner === undefined) {
+      nested.set(f.relation, (inner = []));
+      props.push({ relation: f.relation });
+    }
+    inner.push(`${propertyName(f.path.slice(f.relation.length + 1))}: ${value}`);
+  });
+  const body = props.map((prop) => {
+    if (typeof prop === 'string') return prop;
+    const missing = `row[${JSON.stringify(relationAlias(prop.relation))}] == null`;
+    return `${propertyName(prop.relation)}: ${missing} ? null : { ${nested.get(prop.relation)!.join(', ')} }`;
+  });
+  reader = new Function('reads', `return (row) => ({ ${body.join(', ')} });`)(
+    fields.map((f) => f.read),
+  ) as RowReader;
   readers.set(fields, reader);
   return reader;
 }
@@ -137,9 +153,8 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
       nextCursor = more ? last() : null;
       prevCursor = q.cursor ? (first() ?? here()) : null;
     }
-    const read = rowReader(q.fields);
     return {
-      data: read ? rows.map(read) : rows.map((row) => this.toObject(row)),
+      data: rows.map(rowReader(q.fields)),
       meta: { limit: q.limit, nextCursor, prevCursor, ...(q.page !== undefined ? { page: q.page } : {}) },
     };
   }
@@ -204,26 +219,9 @@ export class ShapedList<T extends ObjectLiteral = ObjectLiteral> {
     );
   }
 
-  /** How each selected field is read from a row: its column alias and, for a relation's field, where it nests. */
+  /** The column alias each selected field is read from. */
   private columnsOf(): readonly RowColumn[] {
-    return (this.columns ??= this.query.fields.map((field, i) => ({
-      field,
-      alias: fieldAlias(i),
-      relationColumn: field.relation === null ? null : relationAlias(field.relation),
-      nestedName: field.relation === null ? field.path : field.path.slice(field.relation.length + 1),
-    })));
-  }
-
-  private toObject(row: RawRow): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const { field, alias, relationColumn, nestedName } of this.columnsOf()) {
-      const raw = row[alias] ?? null;
-      const value = field.read ? field.read(raw) : raw;
-      if (field.relation === null) out[field.path] = value;
-      else if (row[relationColumn!] == null) out[field.relation] = null;
-      else ((out[field.relation] ??= {}) as Record<string, unknown>)[nestedName] = value;
-    }
-    return out;
+    return (this.columns ??= this.query.fields.map((field, i) => ({ field, alias: fieldAlias(i) })));
   }
 
   private toFlat(row: RawRow): Record<string, unknown> {

@@ -216,10 +216,10 @@ function flatPlan(instructions: readonly FieldInstruction[], direction: 'up' | '
   const convert = new Map<string, (value: unknown, resource: JsonObject) => unknown>();
   const defaults: [string, unknown][] = [];
   const touched = new Set<string>();
-  let plan: FlatPlan | null = { keys, convert, defaults, present: [] };
+  let flat = true;
   const claim = (...names: string[]) => {
     for (const n of names) {
-      if (n.includes('.') || touched.has(n)) plan = null;
+      if (n.includes('.') || touched.has(n)) flat = false;
       touched.add(n);
     }
   };
@@ -247,7 +247,7 @@ function flatPlan(instructions: readonly FieldInstruction[], direction: 'up' | '
         break;
     }
   }
-  if (plan) plan = { keys, convert, defaults, present: [...keys.keys(), ...convert.keys()] };
+  const plan = flat ? { keys, convert, defaults, present: [...keys.keys(), ...convert.keys()] } : null;
   cached[direction] = plan;
   return plan;
 }
