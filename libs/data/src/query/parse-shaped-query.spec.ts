@@ -216,7 +216,9 @@ describe('parseShapedQuery: remembered sort and fields values', () => {
     // A search without a sort still ranks first, whatever was remembered for no sort.
     const searchShape = testShape({ search: { fields: [], config: 'english' } });
     parseShapedQuery(searchShape, {}, codec);
-    expect(parseShapedQuery(searchShape, { q: 'words' }, codec).keys[0]!.field).toBe(RANK_FIELD);
+    const ranked = parseShapedQuery(searchShape, { q: 'words' }, codec).keys;
+    expect(ranked[0]!.field).toBe(RANK_FIELD);
+    expect(parseShapedQuery(searchShape, { q: 'other words' }, codec).keys).toBe(ranked);
   });
 
   it('keeps the parameters as received for the Link header', () => {

@@ -25,6 +25,8 @@ const MEMO_LIMIT = 256;
 interface ParseMemo {
   readonly keys: Map<string | undefined, readonly SortKey[]>;
   readonly fields: Map<string | undefined, readonly ResolvedField[]>;
+  /** The keys of a search without a sort: relevance first. */
+  rankKeys?: readonly SortKey[];
 }
 const memos = new WeakMap<ResolvedShape, ParseMemo>();
 
@@ -220,7 +222,7 @@ export function parseShapedQuery(shape: ResolvedShape, raw: RawQuery, codec: Cur
   const rawSort = params.get('sort');
   const keys =
     params.get('q') !== undefined && rawSort === undefined && shape.search
-      ? withPrimary(shape, [{ field: RANK_FIELD, descending: true }])
+      ? (memo.rankKeys ??= withPrimary(shape, [{ field: RANK_FIELD, descending: true }]))
       : memoized(memo.keys, rawSort, problems, () => withPrimary(shape, parseSort(shape, rawSort, problems)));
   const rawFields = params.get('fields');
   const fields = memoized(memo.fields, rawFields, problems, () => parseFields(shape, rawFields, problems));
