@@ -54,6 +54,7 @@ const RESULTS_FILE = join(ROOT, '.kwik', 'bench-data-results.json');
 const READY_TIMEOUT_MS = 20_000;
 const PRIME_TIMEOUT_MS = 90_000; // the first start on an empty database migrates and seeds
 const PAGE = 20;
+const STACK_PATH = `/api/floor/posts?limit=${PAGE}`;
 const DATA_TARGETS = {
   listRatio: 0.8, // Kwik shaped list req/s vs Fastify + pg, same run
   deepRatio: 1.2, // Kwik page after row 90,000 vs Kwik page 1, p50 latency
@@ -85,6 +86,15 @@ const SERVERS = {
     command: ['node', 'bench/servers/kwik-data-posts.mjs'],
     env: kwikServerEnv({ DATABASE_URL: DATA_DATABASE_URL }),
     readyPath: '/health/ready',
+    timeoutMs: READY_TIMEOUT_MS,
+  },
+  // The demo's stack (the demo's modules and settings, bench/servers/kwik-floor.mjs) running the
+  // baseline's own SQL by hand: what the stack costs before any data shaping.
+  kwikStack: {
+    label: 'Kwik stack, own SQL',
+    command: ['node', 'bench/servers/kwik-floor.mjs'],
+    env: kwikServerEnv({ ...NO_DEMO_RATE_LIMITS, ...NO_DEMO_CACHE, DATABASE_URL: DATA_DATABASE_URL }),
+    readyPath: '/health/live',
     timeoutMs: READY_TIMEOUT_MS,
   },
   nestPg: {
@@ -193,7 +203,9 @@ function printThroughput(eps, base, opts) {
     '\nvs baseline: ratio to the hand-written Fastify + pg endpoint in this run. req/CPU-s: 2xx responses\n' +
       "per second of the server process's own CPU (PostgreSQL not included). other CPU: mostly PostgreSQL.\n" +
       'Context rows (not targets): "Kwik, data lib only" serves the same list as a CRUD resource with core,\n' +
-      'logging, database and data only (no auth, security, tenancy, cache); "NestJS + pg" runs the\n' +
+      'logging, database and data only (no auth, security, tenancy, cache); "Kwik stack, own SQL" runs the\n' +
+      "baseline's SQL by hand on the demo's stack (its modules and settings but versioning; signed in, tenant acme,\n" +
+      'row-level security): what the stack costs before any data shaping; "NestJS + pg" runs the\n' +
       "baseline's SQL in one bare NestJS controller.",
   );
 }
@@ -304,6 +316,7 @@ async function main() {
     );
     live.baseline = await start('baseline', pinning);
     live.kwikData = await start('kwikData', pinning);
+    live.kwikStack = await start('kwikStack', pinning);
     live.nestPg = await start('nestPg', pinning);
 
     // Sanity checks before any load: status, row count, exactly the selected fields, same rows.
@@ -332,13 +345,23 @@ async function main() {
       if (!kwikP1.ok) kwikProblem = `GET ${kwikPath(PAGE)} -> ${kwikP1.why}`;
       else sameRows('page 1, Kwik vs baseline', kwikP1, baseP1, problems);
     }
-    // The context servers: the same list through the data library alone, and through bare NestJS.
+    // The context servers: the same list through the data library alone, the demo's stack running
+    // the baseline's SQL (signed in as on the demo), and bare NestJS.
     const contextProblem = {};
+    const contextHeaders = {};
+    try {
+      contextHeaders.kwikStack = (await apiHeaders(live.kwikStack.port)).headers;
+    } catch (err) {
+      contextProblem.kwikStack = err.message;
+      problems.push(`${SERVERS.kwikStack.label} is not measured: ${err.message}`);
+    }
     for (const [name, path] of [
       ['kwikData', kwikPath(PAGE)],
+      ['kwikStack', STACK_PATH],
       ['nestPg', baselinePath(PAGE)],
     ]) {
-      const page = await fetchPage(live[name].port, path, {}, want);
+      if (contextProblem[name]) continue;
+      const page = await fetchPage(live[name].port, path, contextHeaders[name] ?? {}, want);
       console.log(
         `  ${SERVERS[name].label} page 1: ${page.ok ? `200, ${page.bytes} B, ${PAGE} rows` : page.why}`,
       );
@@ -438,6 +461,7 @@ async function main() {
       kwikEp('shaped list, limit=20', kwikPath(PAGE), kwikProblem),
       endpoint('baseline', 'same SQL, limit=20', baselinePath(PAGE)),
       endpoint('kwikData', 'shaped list, limit=20', kwikPath(PAGE), {}, contextProblem.kwikData ?? null),
+      endpoint('kwikStack', 'same SQL, limit=20', STACK_PATH, contextHeaders.kwikStack, contextProblem.kwikStack ?? null),
       endpoint('nestPg', 'same SQL, limit=20', baselinePath(PAGE), {}, contextProblem.nestPg ?? null),
     ];
     const deepName = `after row ${rowLabel(deep.row)}`;

@@ -3,15 +3,23 @@
 // work, so that what each library costs per request can be measured by leaving it out:
 //   GET /health/live          Kwik's Fastify hooks only (no Nest pipeline)
 //   GET /api/floor/constant   a constant through Nest with @HasPermission('posts:read') (every global guard)
+//   GET /api/floor/posts?limit=N  the same route, running bench:data's hand-written SQL (tenant acme's
+//                             published posts, bench/lib/data-sql.mjs) as one named statement on the app's
+//                             pool — under row-level security when tenancy is on — and answering the
+//                             hand-written baseline's JSON: the demo's stack without the data library
 // KWIK_FLOOR_WITHOUT=logging,auth,security,tenant,cache leaves those modules out (without auth the
-// route has no permission check). Env: PORT, HOST, DATABASE_URL, APP_SECRET, LOG_LEVEL.
+// route has no permission check). Env: PORT, HOST, DATABASE_URL, APP_SECRET, LOG_LEVEL, and two of the
+// demo's own: RATE_LIMIT_ANONYMOUS=0 with RATE_LIMIT_AUTHENTICATED=0 (rate limits off) and
+// KWIK_CACHE=false (the cache a pass-through), so that bench:data can run this stack configured as the demo.
 import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Get, Inject, Module, Query } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { createKwikApp, KwikModule } from '@kwik/core';
 import { DataModule } from '@kwik/data';
 import { HasPermission } from '@kwik/auth';
 import { SecurityModule } from '@kwik/security';
 import { CacheModule } from '@kwik/cache';
+import { POSTS_SQL } from '../lib/data-sql.mjs';
 import { DemoConfig } from '../../apps/demo/dist/config/demo-config.js';
 import { SeedService } from '../../apps/demo/dist/seed/seed.service.js';
 import { coreModules, demoAuth, demoDatabase, demoTenancy, UNREACHED_TIER } from './demo-stack.mjs';
@@ -22,17 +30,52 @@ for (const name of without)
   if (!LIBRARIES.includes(name))
     throw new Error(`KWIK_FLOOR_WITHOUT: unknown library "${name}" (one of ${LIBRARIES.join(', ')})`);
 const has = (name) => !without.has(name);
+const demoRateLimitsOff = process.env.RATE_LIMIT_ANONYMOUS === '0' && process.env.RATE_LIMIT_AUTHENTICATED === '0';
 
 class FloorController {
+  constructor(dataSource) {
+    this.dataSource = dataSource;
+    this.tenantId = undefined;
+  }
+
+  async onModuleInit() {
+    // bench:floor's database may have no posts (nor, before the seed, tenants): the route then answers empty pages.
+    const [row] = await this.dataSource.query(`SELECT id FROM tenants WHERE slug = 'acme'`);
+    this.tenantId = row?.id ?? '00000000-0000-0000-0000-000000000000';
+  }
+
   constant() {
     return { data: [{ id: 'constant', title: 'no cache, no database' }], meta: { limit: 1 } };
   }
+
+  /** As bench/servers/nest-pg-posts.mjs, on the app's pool (the session prefix of row-level security included). */
+  async posts(query) {
+    const limit = Math.min(Math.max(Number(query.limit ?? 20) || 20, 1), 100);
+    const { rows } = await this.dataSource.driver.master.query({
+      name: 'posts_page',
+      text: POSTS_SQL.page,
+      values: [this.tenantId, 'published', limit + 1],
+    });
+    const more = rows.length > limit;
+    const data = more ? rows.slice(0, limit) : rows;
+    const last = data[data.length - 1];
+    const next = more ? Buffer.from(JSON.stringify([last.publishedAt, last.id])).toString('base64url') : null;
+    return { data, meta: { limit, nextCursor: next, prevCursor: null } };
+  }
 }
 const proto = FloorController.prototype;
-let descriptor = Object.getOwnPropertyDescriptor(proto, 'constant');
-for (const decorate of [Get('constant'), ...(has('auth') ? [HasPermission('posts:read')] : [])])
-  descriptor = decorate(proto, 'constant', descriptor) ?? descriptor;
-Object.defineProperty(proto, 'constant', descriptor);
+Query()(proto, 'posts', 0);
+for (const [method, path] of [
+  ['constant', 'constant'],
+  ['posts', 'posts'],
+]) {
+  let descriptor = Object.getOwnPropertyDescriptor(proto, method);
+  for (const decorate of [Get(path), ...(has('auth') ? [HasPermission('posts:read')] : [])])
+    descriptor = decorate(proto, method, descriptor) ?? descriptor;
+  Object.defineProperty(proto, method, descriptor);
+}
+Reflect.defineMetadata('design:paramtypes', [Object], FloorController);
+Inject(getDataSourceToken())(FloorController, undefined, 0);
 Controller('api/floor')(FloorController);
 
 class FloorApp {}
@@ -45,13 +88,17 @@ Module({
     demoDatabase(),
     DataModule.forRoot({}),
     has('auth') && demoAuth(),
-    // Rate limits as the demo has them (in-process), far above what the run sends.
+    // Rate limits as the demo has them (in-process), far above what the run sends; off as in the demo
+    // when both of the demo's limits are 0 (bench:data starts the demo and this server that way).
     has('security') &&
       SecurityModule.forRoot({
-        rateLimit: { store: 'memory', anonymous: UNREACHED_TIER, authenticated: UNREACHED_TIER },
+        rateLimit: demoRateLimitsOff
+          ? false
+          : { store: 'memory', anonymous: UNREACHED_TIER, authenticated: UNREACHED_TIER },
       }),
     has('tenant') && demoTenancy(),
-    has('cache') && CacheModule.forRoot({ store: 'memory' }),
+    // KWIK_CACHE=false: every @Cache() a pass-through, as in the demo.
+    has('cache') && CacheModule.forRoot({ store: 'memory', enabled: process.env.KWIK_CACHE !== 'false' }),
   ].filter(Boolean),
   controllers: [FloorController],
   // The demo's seed (tenants, users) runs on an empty database, as in the demo.
