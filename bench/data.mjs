@@ -461,7 +461,13 @@ async function main() {
       kwikEp('shaped list, limit=20', kwikPath(PAGE), kwikProblem),
       endpoint('baseline', 'same SQL, limit=20', baselinePath(PAGE)),
       endpoint('kwikData', 'shaped list, limit=20', kwikPath(PAGE), {}, contextProblem.kwikData ?? null),
-      endpoint('kwikStack', 'same SQL, limit=20', STACK_PATH, contextHeaders.kwikStack, contextProblem.kwikStack ?? null),
+      endpoint(
+        'kwikStack',
+        'same SQL, limit=20',
+        STACK_PATH,
+        contextHeaders.kwikStack,
+        contextProblem.kwikStack ?? null,
+      ),
       endpoint('nestPg', 'same SQL, limit=20', baselinePath(PAGE), {}, contextProblem.nestPg ?? null),
     ];
     const deepName = `after row ${rowLabel(deep.row)}`;

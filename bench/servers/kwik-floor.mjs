@@ -30,7 +30,8 @@ for (const name of without)
   if (!LIBRARIES.includes(name))
     throw new Error(`KWIK_FLOOR_WITHOUT: unknown library "${name}" (one of ${LIBRARIES.join(', ')})`);
 const has = (name) => !without.has(name);
-const demoRateLimitsOff = process.env.RATE_LIMIT_ANONYMOUS === '0' && process.env.RATE_LIMIT_AUTHENTICATED === '0';
+const demoRateLimitsOff =
+  process.env.RATE_LIMIT_ANONYMOUS === '0' && process.env.RATE_LIMIT_AUTHENTICATED === '0';
 
 class FloorController {
   constructor(dataSource) {
