@@ -4,7 +4,9 @@
 // against a hand-written Fastify + pg endpoint running the same SQL (bench/servers/pg-posts.mjs),
 // on tenant acme topped up to 100,000 posts. 1) req/s of both, interleaved rounds, ratio;
 // 2) latency of page 1 vs the page after row 90,000 reached by walking cursors, with the
-// baseline's page 1, keyset deep page and OFFSET beside it. Servers pinned to one core, the
+// baseline's page 1, keyset deep page and OFFSET beside it. Context rows beside 1): the list
+// through the data library alone, the demo's stack running the baseline's SQL by hand
+// (bench/servers/kwik-floor.mjs), and bare NestJS running it. Servers pinned to one core, the
 // load generator (this process) to the other, as in bench/run.mjs.
 // Usage: npm run bench:data [-- --quick] — see bench/lib/data-args.mjs.
 import { dirname, join } from 'node:path';
