@@ -1,12 +1,13 @@
 // Floor benchmark server: the demo's stack (core, logging, database, data, auth, security with
-// in-process rate limits, tenancy with row-level security, cache) answering without any database
-// work, so that what each library costs per request can be measured by leaving it out:
+// in-process rate limits, tenancy with row-level security, cache) answering without any data
+// shaping — two routes without database work, so that what each library costs per request can be
+// measured by leaving it out, and one running a hand-written query:
 //   GET /health/live          Kwik's Fastify hooks only (no Nest pipeline)
 //   GET /api/floor/constant   a constant through Nest with @HasPermission('posts:read') (every global guard)
-//   GET /api/floor/posts?limit=N  the same route, running bench:data's hand-written SQL (tenant acme's
-//                             published posts, bench/lib/data-sql.mjs) as one named statement on the app's
-//                             pool — under row-level security when tenancy is on — and answering the
-//                             hand-written baseline's JSON: the demo's stack without the data library
+//   GET /api/floor/posts?limit=N  as /api/floor/constant, but running bench:data's hand-written SQL
+//                             (tenant acme's published posts, bench/lib/data-sql.mjs) as one named
+//                             statement on the app's pool — under row-level security when tenancy is
+//                             on — and answering the baseline's JSON: the stack without the data library
 // KWIK_FLOOR_WITHOUT=logging,auth,security,tenant,cache leaves those modules out (without auth the
 // route has no permission check). Env: PORT, HOST, DATABASE_URL, APP_SECRET, LOG_LEVEL, and two of the
 // demo's own: RATE_LIMIT_ANONYMOUS=0 with RATE_LIMIT_AUTHENTICATED=0 (rate limits off) and
@@ -19,7 +20,7 @@ import { DataModule } from '@kwik/data';
 import { HasPermission } from '@kwik/auth';
 import { SecurityModule } from '@kwik/security';
 import { CacheModule } from '@kwik/cache';
-import { POSTS_SQL } from '../lib/data-sql.mjs';
+import { firstPostsPage } from '../lib/data-sql.mjs';
 import { DemoConfig } from '../../apps/demo/dist/config/demo-config.js';
 import { SeedService } from '../../apps/demo/dist/seed/seed.service.js';
 import { coreModules, demoAuth, demoDatabase, demoTenancy, UNREACHED_TIER } from './demo-stack.mjs';
@@ -50,18 +51,8 @@ class FloorController {
   }
 
   /** As bench/servers/nest-pg-posts.mjs, on the app's pool (the session prefix of row-level security included). */
-  async posts(query) {
-    const limit = Math.min(Math.max(Number(query.limit ?? 20) || 20, 1), 100);
-    const { rows } = await this.dataSource.driver.master.query({
-      name: 'posts_page',
-      text: POSTS_SQL.page,
-      values: [this.tenantId, 'published', limit + 1],
-    });
-    const more = rows.length > limit;
-    const data = more ? rows.slice(0, limit) : rows;
-    const last = data[data.length - 1];
-    const next = more ? Buffer.from(JSON.stringify([last.publishedAt, last.id])).toString('base64url') : null;
-    return { data, meta: { limit, nextCursor: next, prevCursor: null } };
+  posts(query) {
+    return firstPostsPage(this.dataSource.driver.master, this.tenantId, query.limit);
   }
 }
 const proto = FloorController.prototype;

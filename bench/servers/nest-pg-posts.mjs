@@ -7,7 +7,7 @@ import { Controller, Get, Module, Query } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { POSTS_SQL } from '../lib/data-sql.mjs';
+import { firstPostsPage } from '../lib/data-sql.mjs';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -16,18 +16,8 @@ const { rows: tenants } = await pool.query(`SELECT id FROM tenants WHERE slug = 
 const tenantId = tenants[0].id;
 
 class PostsController {
-  async list(query) {
-    const limit = Math.min(Math.max(Number(query.limit ?? 20) || 20, 1), 100);
-    const { rows } = await pool.query({
-      name: 'posts_page',
-      text: POSTS_SQL.page,
-      values: [tenantId, 'published', limit + 1],
-    });
-    const more = rows.length > limit;
-    const data = more ? rows.slice(0, limit) : rows;
-    const last = data[data.length - 1];
-    const next = more ? Buffer.from(JSON.stringify([last.publishedAt, last.id])).toString('base64url') : null;
-    return { data, meta: { limit, nextCursor: next, prevCursor: null } };
+  list(query) {
+    return firstPostsPage(pool, tenantId, query.limit);
   }
 }
 const proto = PostsController.prototype;
