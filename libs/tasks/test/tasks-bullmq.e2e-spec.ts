@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { KwikModule, RequestContext } from '@kwik/core';
@@ -248,6 +248,27 @@ describe('tasks on BullMQ', () => {
       requestId: 'req-from-http',
       tenant: { slug: 'acme' },
     });
+  });
+
+  it('shows a job that completes between its two reads (hash, then state) with its result', async () => {
+    seen.releaseSlow = undefined;
+    const { id } = await queue.enqueue('slow', { label: 'finishes mid-read' });
+    await until(() => seen.releaseSlow !== undefined, 'the slow job running');
+    const raw = new Queue('serial', { connection: { url: REDIS_URL }, prefix: options.prefix });
+    // The job's hash is read while it runs; it completes before its state is asked.
+    const getState = Job.prototype.getState;
+    const spy = vi.spyOn(Job.prototype, 'getState').mockImplementationOnce(async function (this: Job) {
+      seen.releaseSlow!();
+      await until(async () => (await raw.getJobState(id)) === 'completed', 'the slow job completed');
+      return getState.call(this);
+    });
+    try {
+      expect(await queue.job(id)).toMatchObject({ state: 'completed', result: 'slow done' });
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+      await raw.close();
+    }
   });
 
   it('turns a @BackgroundTask() call into a job', async () => {

@@ -443,8 +443,16 @@ export class BullmqTaskBackend
   }
 
   async get(id: string): Promise<JobRow | undefined> {
-    const job = await this.find(id);
-    if (job) return this.row(job, await job.getState());
+    let job = await this.find(id);
+    if (job) {
+      const state = await job.getState();
+      // The hash was read before the job finished and the state after it: read the finished job
+      // again (BullMQ writes its result and its state in one script), so a completed job never
+      // shows without its result.
+      if ((state === 'completed' || state === 'failed') && !job.finishedOn)
+        job = (await this.find(id)) ?? job;
+      return this.row(job, state);
+    }
     if (!id.startsWith('o')) return undefined;
     // Enqueued in a transaction and not relayed yet.
     const [row] = (await this.sessionScope.runUnscoped(() =>
